@@ -1,0 +1,172 @@
+package dev.tufrepo.json;
+
+import java.util.AbstractMap;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/** Entry points: parse JSON text, write canonical JSON and plain JSON. */
+public final class Json {
+  /**
+   * Orders strings by Unicode code point, the order securesystemslib sorts object keys in (Python's
+   * {@code sorted()} on {@code str}, equal to unsigned UTF-8 byte order). {@link String#compareTo}
+   * orders by UTF-16 code unit, which differs when a supplementary character meets one in
+   * U+E000..U+FFFF.
+   */
+  public static final Comparator<String> CODE_POINT_ORDER = Json::compareCodePoints;
+
+  private Json() {}
+
+  /** Parses strict JSON: duplicate keys, floats, lone surrogates and invalid UTF-8 are refused. */
+  public static JsonValue parse(byte[] utf8) {
+    return new JsonParser(utf8, false).parseDocument();
+  }
+
+  /** Parses strict JSON from a string (encoded to UTF-8 first). */
+  public static JsonValue parse(String text) {
+    return parse(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Parses like Python's {@code json.loads} does for duplicate keys: the last one wins. Everything
+   * else is as strict as {@link #parse(byte[])}. Only for reading foreign data that is known to
+   * carry duplicates; a repository refuses them.
+   */
+  public static JsonValue parseLastKeyWins(byte[] utf8) {
+    return new JsonParser(utf8, true).parseDocument();
+  }
+
+  /** The OLPC canonical JSON bytes of {@code value}, as securesystemslib would produce them. */
+  public static byte[] canonical(JsonValue value) {
+    JsonWriter w = JsonWriter.canonical();
+    w.value(value);
+    return w.toByteArray();
+  }
+
+  /** Compact standard JSON (control characters escaped), keys in code point order. */
+  public static byte[] write(JsonValue value) {
+    JsonWriter w = JsonWriter.json();
+    w.value(value);
+    return w.toByteArray();
+  }
+
+  static int compareCodePoints(String a, String b) {
+    int n = Math.min(a.length(), b.length());
+    for (int i = 0; i < n; i++) {
+      char x = a.charAt(i);
+      char y = b.charAt(i);
+      if (x != y) {
+        if (x >= 0xD800 && y >= 0xD800) {
+          return surrogatesLast(x) - surrogatesLast(y);
+        }
+        return x - y;
+      }
+    }
+    return a.length() - b.length();
+  }
+
+  /** Moves surrogates (U+D800..U+DFFF) above U+E000..U+FFFF so UTF-16 order becomes code point. */
+  private static int surrogatesLast(char c) {
+    return c >= 0xE000 ? c - 0x800 : c + 0x2000;
+  }
+
+  /**
+   * An immutable copy of {@code map} sorted by {@link #CODE_POINT_ORDER}. A map that this method
+   * returned is returned as it is, so records can copy defensively without paying twice.
+   */
+  public static <V> SortedMap<String, V> sortedMap(Map<String, ? extends V> map) {
+    if (map instanceof FrozenSortedMap) {
+      @SuppressWarnings("unchecked")
+      SortedMap<String, V> same = (SortedMap<String, V>) map;
+      return same;
+    }
+    if (map.isEmpty()) {
+      return Collections.emptySortedMap();
+    }
+    TreeMap<String, V> copy = new TreeMap<>(CODE_POINT_ORDER);
+    for (Map.Entry<String, ? extends V> e : map.entrySet()) {
+      copy.put(
+          java.util.Objects.requireNonNull(e.getKey(), "key"),
+          java.util.Objects.requireNonNull(e.getValue(), "value"));
+    }
+    return new FrozenSortedMap<>(copy);
+  }
+
+  /**
+   * Wraps {@code tree} without copying. Only for a map the caller built itself, sorted by {@link
+   * #CODE_POINT_ORDER}, and never touches again.
+   */
+  public static <V> SortedMap<String, V> freeze(TreeMap<String, V> tree) {
+    if (tree.comparator() != CODE_POINT_ORDER) {
+      throw new IllegalArgumentException("map must be sorted by Json.CODE_POINT_ORDER");
+    }
+    return tree.isEmpty() ? Collections.emptySortedMap() : new FrozenSortedMap<>(tree);
+  }
+
+  static <V> SortedMap<String, V> sortedCopy(SortedMap<String, V> map) {
+    return sortedMap(map);
+  }
+
+  /** An unmodifiable view of a private TreeMap that nobody else holds. */
+  private static final class FrozenSortedMap<V> extends AbstractMap<String, V>
+      implements SortedMap<String, V> {
+    private final SortedMap<String, V> view;
+
+    FrozenSortedMap(TreeMap<String, V> tree) {
+      this.view = Collections.unmodifiableSortedMap(tree);
+    }
+
+    @Override
+    public Comparator<? super String> comparator() {
+      return CODE_POINT_ORDER;
+    }
+
+    @Override
+    public SortedMap<String, V> subMap(String fromKey, String toKey) {
+      return view.subMap(fromKey, toKey);
+    }
+
+    @Override
+    public SortedMap<String, V> headMap(String toKey) {
+      return view.headMap(toKey);
+    }
+
+    @Override
+    public SortedMap<String, V> tailMap(String fromKey) {
+      return view.tailMap(fromKey);
+    }
+
+    @Override
+    public String firstKey() {
+      return view.firstKey();
+    }
+
+    @Override
+    public String lastKey() {
+      return view.lastKey();
+    }
+
+    @Override
+    public Set<Entry<String, V>> entrySet() {
+      return view.entrySet();
+    }
+
+    @Override
+    public V get(Object key) {
+      return key instanceof String ? view.get(key) : null;
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return key instanceof String && view.containsKey(key);
+    }
+
+    @Override
+    public int size() {
+      return view.size();
+    }
+  }
+}

@@ -1,0 +1,306 @@
+package dev.tufrepo.json;
+
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Writes JSON into a growing byte buffer, in one of two dialects:
+ *
+ * <ul>
+ *   <li>{@link #canonical()}: OLPC canonical JSON exactly as securesystemslib writes it: only
+ *       {@code "} and {@code \} are escaped; control characters and non-ASCII are written as raw
+ *       UTF-8. These are the bytes TUF signs. They are not always valid JSON text (a raw newline in
+ *       a string is not), so files are written with {@link #json()}.
+ *   <li>{@link #json()}: compact standard JSON; control characters are escaped.
+ * </ul>
+ *
+ * <p>The writer does not sort: callers write object members in {@link Json#CODE_POINT_ORDER} order
+ * ({@link #value(JsonValue)} does this for trees, the model records do it for themselves). Lone
+ * surrogates cannot be encoded and throw {@link JsonException}. Not thread-safe.
+ */
+public final class JsonWriter {
+  private static final byte[] HEX =
+      "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
+  private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
+  private static final byte[] NULL = {'n', 'u', 'l', 'l'};
+
+  private final boolean canonical;
+  private byte[] buf;
+  private int len;
+  private boolean[] hasMembers = new boolean[32];
+  private int depth;
+  private boolean afterName;
+
+  private JsonWriter(boolean canonical, int capacity) {
+    this.canonical = canonical;
+    this.buf = new byte[Math.max(16, capacity)];
+  }
+
+  /** A writer of canonical JSON (the signed bytes). */
+  public static JsonWriter canonical() {
+    return new JsonWriter(true, 256);
+  }
+
+  /** A writer of canonical JSON with an initial buffer of {@code capacity} bytes. */
+  public static JsonWriter canonical(int capacity) {
+    return new JsonWriter(true, capacity);
+  }
+
+  /** A writer of compact standard JSON (the file bytes). */
+  public static JsonWriter json() {
+    return new JsonWriter(false, 256);
+  }
+
+  /** A writer of compact standard JSON with an initial buffer of {@code capacity} bytes. */
+  public static JsonWriter json(int capacity) {
+    return new JsonWriter(false, capacity);
+  }
+
+  public boolean isCanonical() {
+    return canonical;
+  }
+
+  public JsonWriter beginObject() {
+    beforeValue();
+    push();
+    put((byte) '{');
+    return this;
+  }
+
+  public JsonWriter endObject() {
+    depth--;
+    put((byte) '}');
+    return this;
+  }
+
+  public JsonWriter beginArray() {
+    beforeValue();
+    push();
+    put((byte) '[');
+    return this;
+  }
+
+  public JsonWriter endArray() {
+    depth--;
+    put((byte) ']');
+    return this;
+  }
+
+  /** Writes a member name; the next call writes its value. */
+  public JsonWriter name(String name) {
+    separator();
+    writeString(name);
+    put((byte) ':');
+    afterName = true;
+    return this;
+  }
+
+  public JsonWriter value(String s) {
+    beforeValue();
+    writeString(s);
+    return this;
+  }
+
+  public JsonWriter value(long v) {
+    beforeValue();
+    if (v >= 0 && v < 10) {
+      put((byte) ('0' + v));
+      return this;
+    }
+    String s = Long.toString(v);
+    ensure(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      buf[len++] = (byte) s.charAt(i);
+    }
+    return this;
+  }
+
+  public JsonWriter value(boolean v) {
+    beforeValue();
+    putAll(v ? TRUE : FALSE);
+    return this;
+  }
+
+  public JsonWriter nullValue() {
+    beforeValue();
+    putAll(NULL);
+    return this;
+  }
+
+  /** Writes a value tree; object members come out in code point order. */
+  public JsonWriter value(JsonValue value) {
+    if (value instanceof JsonString s) {
+      return value(s.value());
+    } else if (value instanceof JsonNumber n) {
+      return value(n.value());
+    } else if (value instanceof JsonObject o) {
+      beginObject();
+      members(o.members());
+      return endObject();
+    } else if (value instanceof JsonArray a) {
+      beginArray();
+      for (JsonValue v : a.values()) {
+        value(v);
+      }
+      return endArray();
+    } else if (value instanceof JsonBoolean b) {
+      return value(b.value());
+    } else {
+      return nullValue();
+    }
+  }
+
+  /** Writes the members of a map already sorted in code point order (a model record's map). */
+  public JsonWriter members(Map<String, ? extends JsonValue> sortedMembers) {
+    for (Map.Entry<String, ? extends JsonValue> e : sortedMembers.entrySet()) {
+      name(e.getKey());
+      value(e.getValue());
+    }
+    return this;
+  }
+
+  public int size() {
+    return len;
+  }
+
+  public byte[] toByteArray() {
+    return Arrays.copyOf(buf, len);
+  }
+
+  /** Forgets what was written, keeping the buffer, so one writer can be reused. */
+  public void reset() {
+    len = 0;
+    depth = 0;
+    afterName = false;
+  }
+
+  private void push() {
+    if (++depth == hasMembers.length) {
+      hasMembers = Arrays.copyOf(hasMembers, depth * 2);
+    }
+    hasMembers[depth] = false;
+  }
+
+  private void beforeValue() {
+    if (afterName) {
+      afterName = false;
+    } else {
+      separator();
+    }
+  }
+
+  private void separator() {
+    if (depth > 0) {
+      if (hasMembers[depth]) {
+        put((byte) ',');
+      } else {
+        hasMembers[depth] = true;
+      }
+    }
+  }
+
+  private void writeString(String s) {
+    int n = s.length();
+    ensure(n + 2);
+    byte[] b = buf;
+    int p = len;
+    b[p++] = '"';
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+        b[p++] = (byte) c;
+      } else {
+        len = p;
+        writeStringSlow(s, i);
+        return;
+      }
+    }
+    b[p++] = '"';
+    len = p;
+  }
+
+  private void writeStringSlow(String s, int from) {
+    int n = s.length();
+    ensure((n - from) * 6 + 1);
+    byte[] b = buf;
+    int p = len;
+    for (int i = from; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        if (c == '"' || c == '\\') {
+          b[p++] = '\\';
+          b[p++] = (byte) c;
+        } else if (c < 0x20 && !canonical) {
+          p = escapeControl(b, p, c);
+        } else {
+          b[p++] = (byte) c;
+        }
+      } else if (c < 0x800) {
+        b[p++] = (byte) (0xC0 | (c >> 6));
+        b[p++] = (byte) (0x80 | (c & 0x3F));
+      } else if (Character.isSurrogate(c)) {
+        if (!Character.isHighSurrogate(c)
+            || i + 1 >= n
+            || !Character.isLowSurrogate(s.charAt(i + 1))) {
+          len = p;
+          throw new JsonException(
+              "",
+              String.format(
+                  java.util.Locale.ROOT,
+                  "lone surrogate U+%04X at index %d cannot be encoded as UTF-8",
+                  (int) c,
+                  i),
+              -1);
+        }
+        int cp = Character.toCodePoint(c, s.charAt(++i));
+        b[p++] = (byte) (0xF0 | (cp >> 18));
+        b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+        b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+        b[p++] = (byte) (0x80 | (cp & 0x3F));
+      } else {
+        b[p++] = (byte) (0xE0 | (c >> 12));
+        b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        b[p++] = (byte) (0x80 | (c & 0x3F));
+      }
+    }
+    b[p++] = '"';
+    len = p;
+  }
+
+  private static int escapeControl(byte[] b, int p, char c) {
+    b[p++] = '\\';
+    switch (c) {
+      case '\n' -> b[p++] = 'n';
+      case '\t' -> b[p++] = 't';
+      case '\r' -> b[p++] = 'r';
+      case '\b' -> b[p++] = 'b';
+      case '\f' -> b[p++] = 'f';
+      default -> {
+        b[p++] = 'u';
+        b[p++] = '0';
+        b[p++] = '0';
+        b[p++] = HEX[c >> 4];
+        b[p++] = HEX[c & 0xF];
+      }
+    }
+    return p;
+  }
+
+  private void put(byte c) {
+    ensure(1);
+    buf[len++] = c;
+  }
+
+  private void putAll(byte[] bytes) {
+    ensure(bytes.length);
+    System.arraycopy(bytes, 0, buf, len, bytes.length);
+    len += bytes.length;
+  }
+
+  private void ensure(int extra) {
+    if (len + extra > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + extra));
+    }
+  }
+}

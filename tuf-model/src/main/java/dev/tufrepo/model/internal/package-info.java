@@ -1,0 +1,2 @@
+/** Helpers of the model that are not API: hex, hashing, PEM and key parsing. May change freely. */
+package dev.tufrepo.model.internal;

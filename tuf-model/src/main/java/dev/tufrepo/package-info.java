@@ -1,0 +1,2 @@
+/** The root package of tufrepo: only {@link dev.tufrepo.TufException}, the root of every error. */
+package dev.tufrepo;
