@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Canonical JSON encoding (the bytes TUF signs) of a targets role with 10,000 targets: paths like
  * {@code packages/<name>/<name>-<version>.tar.gz}, a length, SHA-256 and SHA-512 hex digests, and a
- * {@code custom} object on about one target in five (about 2.6 MB encoded).
+ * {@code custom} object on about one target in five (about 3.2 MB encoded).
  *
  * <p>Goal: at least 500 MB/s on one thread. The {@code bytes} secondary result of each benchmark is
  * the encoded bytes per second ({@code bytes/s / 1e6} is MB/s); the encoded size is also printed

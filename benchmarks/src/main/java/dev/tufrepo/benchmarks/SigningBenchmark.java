@@ -1,5 +1,7 @@
 package dev.tufrepo.benchmarks;
 
+import dev.tufrepo.json.JsonObject;
+import dev.tufrepo.json.JsonString;
 import dev.tufrepo.model.KeyScheme;
 import dev.tufrepo.model.PrivateKeySigner;
 import dev.tufrepo.model.TargetFile;
@@ -26,9 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Signing a small bin on one thread with {@link PrivateKeySigner#signRaw}: the message is the
- * canonical JSON of a targets role with a few targets, about 2,400 bytes (its size is printed when
- * the trial starts). Ed25519 is what bins are signed with; ECDSA P-256 and RSA-PSS (3072-bit) are
- * measured for reference.
+ * canonical JSON of a targets role with a few targets, 2,400 bytes. Ed25519 is what bins are signed
+ * with; ECDSA P-256 and RSA-PSS (3072-bit) are measured for reference.
  *
  * <p>Goal: at least 20,000 Ed25519 signatures per second on one thread.
  */
@@ -58,23 +59,41 @@ public class SigningBenchmark {
   }
 
   /**
-   * A bin with as many targets as keep its canonical JSON at or below {@code size} bytes, the last
-   * target's length chosen to land close to it.
+   * A bin of exactly {@code size} canonical bytes: as many targets as fit, the last one padded with
+   * a {@code custom} note to make up the difference.
    */
   static Targets smallBin(int size) {
     Random r = new Random(7);
     Map<String, TargetFile> files = new LinkedHashMap<>();
-    Targets bin = Targets.empty(1, Fixtures.EXPIRES);
+    String last = null;
     for (String path : Fixtures.paths(1_000, 7)) {
-      files.put(
-          path, new TargetFile(1_024 + r.nextInt(1_000_000), Fixtures.targetFile(r).hashes()));
-      Targets next = bin.withTargets(files);
-      if (next.toCanonicalJson().length > size) {
+      TargetFile file =
+          new TargetFile(1_024 + r.nextInt(1_000_000), Fixtures.targetFile(r).hashes());
+      files.put(path, file.withCustom(note("")));
+      if (bin(files).toCanonicalJson().length > size) {
+        files.remove(path);
         break;
       }
-      bin = next;
+      files.put(path, file);
+      last = path;
+    }
+    TargetFile padded = files.get(last);
+    files.put(last, padded.withCustom(note("")));
+    int missing = size - bin(files).toCanonicalJson().length;
+    files.put(last, padded.withCustom(note("x".repeat(missing))));
+    Targets bin = bin(files);
+    if (bin.toCanonicalJson().length != size) {
+      throw new IllegalStateException("bin is not " + size + " bytes");
     }
     return bin;
+  }
+
+  private static Targets bin(Map<String, TargetFile> files) {
+    return Targets.empty(1, Fixtures.EXPIRES).withTargets(files);
+  }
+
+  private static JsonObject note(String text) {
+    return JsonObject.of(Map.of("note", new JsonString(text)));
   }
 
   @Benchmark

@@ -1,12 +1,17 @@
 package dev.tufrepo.json;
 
 import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 
 /** Entry points: parse JSON text, write canonical JSON and plain JSON. */
 public final class Json {
@@ -89,15 +94,14 @@ public final class Json {
     TreeMap<String, V> copy = new TreeMap<>(CODE_POINT_ORDER);
     for (Map.Entry<String, ? extends V> e : map.entrySet()) {
       copy.put(
-          java.util.Objects.requireNonNull(e.getKey(), "key"),
-          java.util.Objects.requireNonNull(e.getValue(), "value"));
+          Objects.requireNonNull(e.getKey(), "key"), Objects.requireNonNull(e.getValue(), "value"));
     }
     return new FrozenSortedMap<>(copy);
   }
 
   /**
-   * Wraps {@code tree} without copying. Only for a map the caller built itself, sorted by {@link
-   * #CODE_POINT_ORDER}, and never touches again.
+   * Freezes {@code tree} without re-sorting or re-checking it. Only for a map the caller built
+   * itself, sorted by {@link #CODE_POINT_ORDER}, and never touches again.
    */
   public static <V> SortedMap<String, V> freeze(TreeMap<String, V> tree) {
     if (tree.comparator() != CODE_POINT_ORDER) {
@@ -110,13 +114,57 @@ public final class Json {
     return sortedMap(map);
   }
 
-  /** An unmodifiable view of a private TreeMap that nobody else holds. */
+  /**
+   * An immutable sorted map held as two arrays, keys in {@link #CODE_POINT_ORDER}: compact, and
+   * iterated without chasing tree nodes (encoding a large targets role is mostly iteration). Range
+   * views ({@link #subMap}, {@link #headMap}, {@link #tailMap}) are those of an unmodifiable
+   * TreeMap copy.
+   */
   private static final class FrozenSortedMap<V> extends AbstractMap<String, V>
       implements SortedMap<String, V> {
-    private final SortedMap<String, V> view;
+    private final String[] keys;
+    private final Object[] values;
 
+    /** Copies {@code tree}, sorted by {@link #CODE_POINT_ORDER} and never empty. */
     FrozenSortedMap(TreeMap<String, V> tree) {
-      this.view = Collections.unmodifiableSortedMap(tree);
+      int n = tree.size();
+      keys = new String[n];
+      values = new Object[n];
+      int i = 0;
+      for (Map.Entry<String, V> e : tree.entrySet()) {
+        keys[i] = e.getKey();
+        values[i] = e.getValue();
+        i++;
+      }
+    }
+
+    private int indexOf(Object key) {
+      if (!(key instanceof String k)) {
+        return -1;
+      }
+      int lo = 0;
+      int hi = keys.length - 1;
+      while (lo <= hi) {
+        int mid = (lo + hi) >>> 1;
+        int c = compareCodePoints(keys[mid], k);
+        if (c < 0) {
+          lo = mid + 1;
+        } else if (c > 0) {
+          hi = mid - 1;
+        } else {
+          return mid;
+        }
+      }
+      return -1;
+    }
+
+    @SuppressWarnings("unchecked")
+    private V valueAt(int i) {
+      return (V) values[i];
+    }
+
+    private SortedMap<String, V> tree() {
+      return Collections.unmodifiableSortedMap(new TreeMap<>(this));
     }
 
     @Override
@@ -126,47 +174,97 @@ public final class Json {
 
     @Override
     public SortedMap<String, V> subMap(String fromKey, String toKey) {
-      return view.subMap(fromKey, toKey);
+      return tree().subMap(fromKey, toKey);
     }
 
     @Override
     public SortedMap<String, V> headMap(String toKey) {
-      return view.headMap(toKey);
+      return tree().headMap(toKey);
     }
 
     @Override
     public SortedMap<String, V> tailMap(String fromKey) {
-      return view.tailMap(fromKey);
+      return tree().tailMap(fromKey);
     }
 
     @Override
     public String firstKey() {
-      return view.firstKey();
+      if (keys.length == 0) {
+        throw new NoSuchElementException();
+      }
+      return keys[0];
     }
 
     @Override
     public String lastKey() {
-      return view.lastKey();
+      if (keys.length == 0) {
+        throw new NoSuchElementException();
+      }
+      return keys[keys.length - 1];
     }
 
     @Override
     public Set<Entry<String, V>> entrySet() {
-      return view.entrySet();
+      return new AbstractSet<>() {
+        @Override
+        public Iterator<Entry<String, V>> iterator() {
+          return new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+              return next < keys.length;
+            }
+
+            @Override
+            public Entry<String, V> next() {
+              int i = next;
+              if (i >= keys.length) {
+                throw new NoSuchElementException();
+              }
+              next = i + 1;
+              return new SimpleImmutableEntry<>(keys[i], valueAt(i));
+            }
+          };
+        }
+
+        @Override
+        public int size() {
+          return keys.length;
+        }
+
+        @Override
+        public boolean contains(Object o) {
+          if (!(o instanceof Entry<?, ?> e)) {
+            return false;
+          }
+          int i = indexOf(e.getKey());
+          return i >= 0 && Objects.equals(values[i], e.getValue());
+        }
+      };
+    }
+
+    @Override
+    public void forEach(BiConsumer<? super String, ? super V> action) {
+      for (int i = 0; i < keys.length; i++) {
+        action.accept(keys[i], valueAt(i));
+      }
     }
 
     @Override
     public V get(Object key) {
-      return key instanceof String ? view.get(key) : null;
+      int i = indexOf(key);
+      return i >= 0 ? valueAt(i) : null;
     }
 
     @Override
     public boolean containsKey(Object key) {
-      return key instanceof String && view.containsKey(key);
+      return indexOf(key) >= 0;
     }
 
     @Override
     public int size() {
-      return view.size();
+      return keys.length;
     }
   }
 }

@@ -1,5 +1,9 @@
 package dev.tufrepo.json;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -24,6 +28,14 @@ public final class JsonWriter {
   private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
   private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
   private static final byte[] NULL = {'n', 'u', 'l', 'l'};
+
+  /** Strings at least this long are checked eight bytes at a time ({@link #writeBulk}). */
+  private static final int BULK_MIN = 16;
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGH_BITS = 0x8080808080808080L;
 
   private final boolean canonical;
   private byte[] buf;
@@ -108,11 +120,26 @@ public final class JsonWriter {
       put((byte) ('0' + v));
       return this;
     }
-    String s = Long.toString(v);
-    ensure(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      buf[len++] = (byte) s.charAt(i);
+    if (v < 0) {
+      String s = Long.toString(v);
+      ensure(s.length());
+      for (int i = 0; i < s.length(); i++) {
+        buf[len++] = (byte) s.charAt(i);
+      }
+      return this;
     }
+    int digits = 1;
+    for (long t = v; t >= 10; t /= 10) {
+      digits++;
+    }
+    ensure(digits);
+    byte[] b = buf;
+    int p = len + digits;
+    len = p;
+    do {
+      b[--p] = (byte) ('0' + v % 10);
+      v /= 10;
+    } while (v != 0);
     return this;
   }
 
@@ -202,6 +229,9 @@ public final class JsonWriter {
 
   private void writeString(String s) {
     int n = s.length();
+    if (n >= BULK_MIN && writeBulk(s, n)) {
+      return;
+    }
     ensure(n + 2);
     byte[] b = buf;
     int p = len;
@@ -218,6 +248,67 @@ public final class JsonWriter {
     }
     b[p++] = '"';
     len = p;
+  }
+
+  /**
+   * Writes {@code s} quoted if every character is printable ASCII needing no escape, copying eight
+   * bytes at a time; returns false, having written nothing, otherwise.
+   *
+   * <p>ISO-8859-1 encoding gives one byte per character for the printable ASCII strings this is for
+   * (a plain copy for the JDK's compact Latin-1 strings). Any other character either becomes a byte
+   * this method refuses (controls, DEL, {@code "}, {@code \}, non-ASCII) or is replaced by {@code
+   * ?}, which is refused too, so an accepted string is exactly its bytes.
+   */
+  private boolean writeBulk(String s, int n) {
+    byte[] ascii = s.getBytes(StandardCharsets.ISO_8859_1);
+    if (ascii.length != n || !isPlainAscii(ascii, n)) {
+      return false;
+    }
+    ensure(n + 2);
+    byte[] b = buf;
+    int p = len;
+    b[p] = '"';
+    System.arraycopy(ascii, 0, b, p + 1, n);
+    b[p + n + 1] = '"';
+    len = p + n + 2;
+    return true;
+  }
+
+  /**
+   * True if {@code a[0, n)} are all printable ASCII (0x20..0x7e) other than {@code "}, {@code \}
+   * and {@code ?}.
+   *
+   * <p>Eight bytes at a time: each term sets the high bit of a byte that is non-ASCII, below 0x20,
+   * or equal to one of the refused characters. A borrow can also set it in bytes above such a byte,
+   * but never in a word without one, so "any high bit set" is exact.
+   */
+  private static boolean isPlainAscii(byte[] a, int n) {
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+      long x = (long) LONGS.get(a, i);
+      long bad =
+          x
+              | ((x - 0x2020202020202020L) & ~x)
+              | zeroByte(x ^ 0x2222222222222222L)
+              | zeroByte(x ^ 0x5c5c5c5c5c5c5c5cL)
+              | zeroByte(x ^ 0x3f3f3f3f3f3f3f3fL)
+              | zeroByte(x ^ 0x7f7f7f7f7f7f7f7fL);
+      if ((bad & HIGH_BITS) != 0) {
+        return false;
+      }
+    }
+    for (; i < n; i++) {
+      byte c = a[i];
+      if (c < 0x20 || c == 0x7f || c == '"' || c == '\\' || c == '?') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The high bit of each byte of {@code x} is set where that byte is zero (and maybe above). */
+  private static long zeroByte(long x) {
+    return (x - ONES) & ~x;
   }
 
   private void writeStringSlow(String s, int from) {

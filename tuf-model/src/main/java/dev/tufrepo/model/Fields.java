@@ -159,7 +159,8 @@ final class Fields {
 
   /** Members not read so far: the fields this version of tufrepo does not know. */
   Map<String, JsonValue> unrecognized() {
-    if (read.size() == object.members().size()) {
+    // read may name absent optional fields (optional("custom")), so compare names, not counts
+    if (read.containsAll(object.members().keySet())) {
       return Map.of();
     }
     TreeMap<String, JsonValue> rest = new TreeMap<>(Json.CODE_POINT_ORDER);

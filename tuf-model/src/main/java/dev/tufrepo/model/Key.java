@@ -84,7 +84,8 @@ public record Key(
     return verifier().verify(message, 0, message.length, sig);
   }
 
-  static Key fromJson(JsonValue json, String path) {
+  /** Reads a key object; errors name {@code path} and the field. */
+  public static Key fromJson(JsonValue json, String path) {
     Fields f = Fields.of(json, path);
     String keytype = f.string("keytype");
     String scheme = f.string("scheme");

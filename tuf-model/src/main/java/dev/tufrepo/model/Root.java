@@ -86,7 +86,8 @@ public record Root(
     Verification.verify(roleName, role(roleName), keys, delegate);
   }
 
-  static Root fromJson(JsonValue json, String path) {
+  /** Reads the signed part of root; errors name {@code path} and the field. */
+  public static Root fromJson(JsonValue json, String path) {
     Fields f = Fields.of(json, path);
     Common.Header h = Common.read(f, TYPE);
     Boolean consistent = f.has("consistent_snapshot") ? f.bool("consistent_snapshot") : null;

@@ -40,7 +40,8 @@ public record TargetFile(
     return new TargetFile(length, hashes, newCustom, unrecognized);
   }
 
-  static TargetFile fromJson(JsonValue json, String path) {
+  /** Reads a target file entry; errors name {@code path} and the field. */
+  public static TargetFile fromJson(JsonValue json, String path) {
     Fields f = Fields.of(json, path);
     long length = f.integer("length");
     Map<String, String> hashes = f.stringMap("hashes");

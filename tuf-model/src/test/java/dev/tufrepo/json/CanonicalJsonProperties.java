@@ -54,7 +54,8 @@ class CanonicalJsonProperties {
   /** Floating-point literals in valid JSON number syntax, so that only their floatness is wrong. */
   @Provide
   Arbitrary<String> floatLiterals() {
-    Arbitrary<String> digits = Arbitraries.strings().withCharRange('0', '9').ofMinLength(1).ofMaxLength(6);
+    Arbitrary<String> digits =
+        Arbitraries.strings().withCharRange('0', '9').ofMinLength(1).ofMaxLength(6);
     Arbitrary<String> intPart =
         Arbitraries.oneOf(
             Arbitraries.just("0"),
@@ -67,9 +68,7 @@ class CanonicalJsonProperties {
             .as((e, s, d) -> e + s + d);
     Arbitrary<String> tail =
         Arbitraries.oneOf(
-            fraction,
-            exponent,
-            Combinators.combine(fraction, exponent).as((f, e) -> f + e));
+            fraction, exponent, Combinators.combine(fraction, exponent).as((f, e) -> f + e));
     Arbitrary<String> generated =
         Combinators.combine(Arbitraries.of("", "-"), intPart, tail).as((s, i, t) -> s + i + t);
     return Arbitraries.frequencyOf(
@@ -85,8 +84,7 @@ class CanonicalJsonProperties {
   Arbitrary<Tuple.Tuple2<String, Integer>> loneSurrogateStrings() {
     Arbitrary<String> hi = hex4(0xD800, 0xDBFF);
     Arbitrary<String> lo = hex4(0xDC00, 0xDFFF);
-    Arbitrary<String> notLow =
-        Arbitraries.oneOf(hex4(0x0000, 0xDBFF), hex4(0xE000, 0xFFFF));
+    Arbitrary<String> notLow = Arbitraries.oneOf(hex4(0x0000, 0xDBFF), hex4(0xE000, 0xFFFF));
     Arbitrary<String> loneEscape =
         Arbitraries.frequencyOf(
             Tuple.of(1, Arbitraries.just("\\ud800")),
@@ -102,13 +100,13 @@ class CanonicalJsonProperties {
     return Combinators.combine(text, loneEscape, text)
         .as(
             (before, esc, after) -> {
-              String head = "\"" + escape(before);
+              String head = "\"" + escapeBody(before);
               int offset = utf8Length(head);
               if (esc.length() == 18) {
                 // pair + stray low: the error is at the stray low surrogate
                 offset += 12;
               }
-              return Tuple.of(head + esc + escape(after) + "\"", offset);
+              return Tuple.of(head + esc + escapeBody(after) + "\"", offset);
             });
   }
 
@@ -219,9 +217,7 @@ class CanonicalJsonProperties {
         e.reason().contains("lone surrogate"),
         () -> "reason does not mention a lone surrogate: " + e.reason());
     assertEquals(
-        w.insertedAtByte + (asKey ? 1 : 0) + lone.get2(),
-        e.offset(),
-        () -> "offset in " + w.sb);
+        w.insertedAtByte + (asKey ? 1 : 0) + lone.get2(), e.offset(), () -> "offset in " + w.sb);
   }
 
   // ---------------------------------------------------------------- oracles
@@ -285,7 +281,10 @@ class CanonicalJsonProperties {
     sb.append('"');
   }
 
-  /** Checks that {@code node}, read from canonical bytes, is {@code v} with keys in code point order. */
+  /**
+   * Checks that {@code node}, read from canonical bytes, is {@code v} with keys in code point
+   * order.
+   */
   private static void assertSameTree(JsonValue v, Object node) {
     if (v instanceof JsonObject o) {
       assertTrue(node instanceof ReadObject, "expected an object");
@@ -398,7 +397,8 @@ class CanonicalJsonProperties {
     }
   }
 
-  // ---------------------------------------------------------------- JSON text with one value replaced
+  // ---------------------------------------------------------------- JSON text with one value
+  // replaced
 
   private static int countValues(JsonValue v) {
     int n = 1;
@@ -495,7 +495,12 @@ class CanonicalJsonProperties {
 
   /** A JSON string literal for {@code s}: quote, backslash and control characters escaped. */
   static String escape(String s) {
-    StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+    return '"' + escapeBody(s) + '"';
+  }
+
+  /** The characters between the quotes of {@link #escape}. */
+  static String escapeBody(String s) {
+    StringBuilder sb = new StringBuilder(s.length() + 2);
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c == '"' || c == '\\') {
@@ -506,7 +511,7 @@ class CanonicalJsonProperties {
         sb.append(c);
       }
     }
-    return sb.append('"').toString();
+    return sb.toString();
   }
 
   static int utf8Length(CharSequence s) {

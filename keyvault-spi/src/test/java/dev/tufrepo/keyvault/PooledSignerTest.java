@@ -1,0 +1,242 @@
+package dev.tufrepo.keyvault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tufrepo.model.Signature;
+import dev.tufrepo.model.Signer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class PooledSignerTest {
+  private static final byte[] MESSAGE = {'{', '}'};
+
+  /** A signer that fails if two threads use it at once, like an HSM session. */
+  private static final class SingleThreadedSigner implements Signer {
+    private final AtomicBoolean inUse = new AtomicBoolean();
+    private final int id;
+
+    SingleThreadedSigner(int id) {
+      this.id = id;
+    }
+
+    @Override
+    public Signature sign(byte[] message) {
+      if (!inUse.compareAndSet(false, true)) {
+        throw new IllegalStateException("signer " + id + " used by two threads at once");
+      }
+      try {
+        Thread.onSpinWait();
+        return new Signature("key" + id, new byte[] {(byte) id});
+      } finally {
+        inUse.set(false);
+      }
+    }
+  }
+
+  @Test
+  void sign_from8Threads_neverSharesAnInstanceAndMakesAtMostPoolSize() throws Exception {
+    AtomicInteger made = new AtomicInteger();
+    try (PooledSigner signer =
+        PooledSigner.builder(() -> new SingleThreadedSigner(made.incrementAndGet()))
+            .size(3)
+            .build()) {
+      ExecutorService threads = Executors.newFixedThreadPool(8);
+      try {
+        List<Future<?>> results = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+          results.add(
+              threads.submit(
+                  () -> {
+                    for (int i = 0; i < 2_000; i++) {
+                      signer.sign(MESSAGE);
+                    }
+                  }));
+        }
+        for (Future<?> r : results) {
+          r.get(60, TimeUnit.SECONDS);
+        }
+      } finally {
+        threads.shutdownNow();
+      }
+      assertTrue(made.get() <= 3, "made " + made.get() + " instances for a pool of 3");
+      assertEquals(made.get(), signer.instances());
+    }
+  }
+
+  @Test
+  void sign_noFreeInstanceWithinTheTimeout_failsWithKeyVaultException() throws Exception {
+    CountDownLatch signing = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Signer blocking =
+        message -> {
+          signing.countDown();
+          try {
+            release.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return new Signature("k", new byte[] {1});
+        };
+    try (PooledSigner signer =
+        PooledSigner.builder(() -> blocking)
+            .name("fn:slow")
+            .size(1)
+            .borrowTimeout(Duration.ofMillis(100))
+            .build()) {
+      ExecutorService holder = Executors.newSingleThreadExecutor();
+      try {
+        Future<Signature> held = holder.submit(() -> signer.sign(MESSAGE));
+        assertTrue(signing.await(10, TimeUnit.SECONDS));
+
+        long start = System.nanoTime();
+        KeyVaultException e = assertThrows(KeyVaultException.class, () -> signer.sign(MESSAGE));
+        long waitedMs = (System.nanoTime() - start) / 1_000_000;
+
+        assertTrue(e.getMessage().contains("fn:slow"), e.getMessage());
+        assertTrue(e.getMessage().contains("no free signer after waiting 100 ms"), e.getMessage());
+        assertTrue(waitedMs >= 90, "waited only " + waitedMs + " ms");
+        release.countDown();
+        assertEquals("k", held.get(10, TimeUnit.SECONDS).keyid());
+      } finally {
+        release.countDown();
+        holder.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void sign_instanceThatThrew_isReplacedByAFreshOne() {
+    AtomicInteger made = new AtomicInteger();
+    List<Signer> instances = new ArrayList<>();
+    try (PooledSigner signer =
+        PooledSigner.builder(
+                () -> {
+                  int id = made.incrementAndGet();
+                  Signer s =
+                      message -> {
+                        if (id == 1) {
+                          throw new KeyVaultException("session " + id + " lost");
+                        }
+                        return new Signature("key" + id, new byte[] {1});
+                      };
+                  instances.add(s);
+                  return s;
+                })
+            .size(1)
+            .build()) {
+      KeyVaultException e = assertThrows(KeyVaultException.class, () -> signer.sign(MESSAGE));
+      assertEquals("session 1 lost", e.getMessage(), "TufExceptions pass through unchanged");
+      assertEquals(0, signer.instances(), "the failed instance is destroyed");
+
+      assertEquals("key2", signer.sign(MESSAGE).keyid());
+      assertEquals("key2", signer.sign(MESSAGE).keyid());
+      assertEquals(2, made.get());
+    }
+  }
+
+  @Test
+  void sign_nonTufRuntimeException_isWrappedInKeyVaultException() {
+    IllegalStateException boom = new IllegalStateException("device error");
+    try (PooledSigner signer =
+        PooledSigner.builder(
+                () ->
+                    message -> {
+                      throw boom;
+                    })
+            .name("pkcs11:object=online")
+            .size(1)
+            .build()) {
+      KeyVaultException e = assertThrows(KeyVaultException.class, () -> signer.sign(MESSAGE));
+      assertSame(boom, e.getCause());
+      assertTrue(e.getMessage().startsWith("pkcs11:object=online: signing failed"));
+    }
+  }
+
+  @Test
+  void sign_factoryThatFails_givesKeyVaultException() {
+    try (PooledSigner keyVaultFailure =
+            PooledSigner.builder(
+                    () -> {
+                      throw new KeyVaultException("fn:x: no such file");
+                    })
+                .build();
+        PooledSigner otherFailure =
+            PooledSigner.builder(
+                    () -> {
+                      throw new IllegalArgumentException("bad slot");
+                    })
+                .name("pkcs11:slot=9")
+                .build();
+        PooledSigner nullFactory = PooledSigner.builder(() -> null).name("fn:null").build()) {
+      assertEquals(
+          "fn:x: no such file",
+          assertThrows(KeyVaultException.class, () -> keyVaultFailure.sign(MESSAGE)).getMessage());
+
+      KeyVaultException e = assertThrows(KeyVaultException.class, () -> otherFailure.sign(MESSAGE));
+      assertInstanceOf(IllegalArgumentException.class, e.getCause());
+      assertTrue(e.getMessage().contains("pkcs11:slot=9: cannot make a signer"), e.getMessage());
+
+      assertTrue(
+          assertThrows(KeyVaultException.class, () -> nullFactory.sign(MESSAGE))
+              .getMessage()
+              .contains("returned null"));
+    }
+  }
+
+  @Test
+  void sign_factoryReturningTheSameInstanceTwice_doesNotCorruptThePool() throws Exception {
+    Signature fixed = new Signature("k", new byte[] {1});
+    Signer shared = message -> fixed;
+    try (PooledSigner signer = PooledSigner.builder(() -> shared).size(4).build()) {
+      ExecutorService threads = Executors.newFixedThreadPool(4);
+      try {
+        List<Future<?>> results = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+          results.add(
+              threads.submit(
+                  () -> {
+                    for (int i = 0; i < 5_000; i++) {
+                      assertSame(fixed, signer.sign(MESSAGE));
+                    }
+                  }));
+        }
+        for (Future<?> r : results) {
+          r.get(60, TimeUnit.SECONDS);
+        }
+      } finally {
+        threads.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void sign_afterClose_failsWithKeyVaultException() {
+    PooledSigner signer =
+        PooledSigner.builder(() -> message -> new Signature("k", new byte[] {1})).build();
+    signer.sign(MESSAGE);
+    signer.close();
+    KeyVaultException e = assertThrows(KeyVaultException.class, () -> signer.sign(MESSAGE));
+    assertTrue(e.getMessage().contains("closed"), e.getMessage());
+  }
+
+  @Test
+  void builder_invalidOptions_areRejected() {
+    PooledSigner.Builder b = PooledSigner.builder(() -> message -> null);
+    assertThrows(IllegalArgumentException.class, () -> b.size(0));
+    assertThrows(IllegalArgumentException.class, () -> b.borrowTimeout(Duration.ofSeconds(-1)));
+    assertThrows(NullPointerException.class, () -> PooledSigner.builder(null));
+  }
+}

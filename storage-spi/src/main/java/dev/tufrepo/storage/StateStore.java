@@ -1,0 +1,89 @@
+package dev.tufrepo.storage;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The repository's durable state besides the published files: settings, the queue of accepted
+ * artifact batches, tasks, role versions, pending signing sessions and the publish lock. The
+ * embedded default is a database file in the data directory; PostgreSQL implements it to scale out.
+ * Every method is atomic and durable when it returns (it survives {@code kill -9}); implementations
+ * are thread-safe.
+ */
+public interface StateStore extends AutoCloseable {
+
+  // ---- settings: small named strings (expirations, bin count, online key, bootstrap state)
+
+  Optional<String> setting(String key);
+
+  Map<String, String> settings();
+
+  /** Sets all {@code values} in one transaction; a {@code null} value deletes the key. */
+  void putSettings(Map<String, String> values);
+
+  /**
+   * Sets {@code key} to {@code newValue} only if it currently holds {@code expected} ({@code null}
+   * meaning absent). Returns whether it did. The bootstrap state machine needs this.
+   */
+  boolean compareAndSetSetting(String key, String expected, String newValue);
+
+  // ---- the queue of accepted batches
+
+  /**
+   * Stores {@code task} and, when {@code payload} is not null, one queued batch for it, in one
+   * transaction. Returns the batch's seq, or 0 when there is no payload.
+   */
+  long enqueue(TaskRecord task, byte[] payload);
+
+  /** Queued batches in seq order, at most {@code limit}. */
+  List<QueuedBatch> queued(int limit);
+
+  /** The number of queued batches. */
+  long queueDepth();
+
+  // ---- tasks
+
+  void putTask(TaskRecord task);
+
+  Optional<TaskRecord> task(String id);
+
+  // ---- role versions
+
+  /** The committed version and expiry of every role. */
+  Map<String, RoleVersion> roleVersions();
+
+  /**
+   * Commits a publish in one transaction: upserts the role versions, deletes the drained batches,
+   * upserts the tasks and applies the settings.
+   *
+   * @throws FencingException if {@code commit.fencingToken()} is not 0 and is not the current token
+   *     of the publish lease; nothing is committed then
+   */
+  void commitPublish(PublishCommit commit);
+
+  // ---- signing sessions: metadata waiting for offline signatures, by role name
+
+  Optional<String> signingSession(String role);
+
+  Map<String, String> signingSessions();
+
+  /** Stores (or, with {@code json == null}, deletes) the pending metadata of {@code role}. */
+  void putSigningSession(String role, String json);
+
+  // ---- the publish lock
+
+  /**
+   * Takes lease {@code name} for {@code owner} if it is free, expired, or already held by {@code
+   * owner} (then it is renewed and keeps its token). A newly taken lease gets a token greater than
+   * every earlier one.
+   */
+  Optional<Lease> tryAcquire(String name, String owner, Duration ttl);
+
+  /** Gives the lease back if {@code lease} is still the current holder. */
+  void release(Lease lease);
+
+  @Override
+  default void close() {}
+}

@@ -1,0 +1,117 @@
+package dev.tufrepo.storage.fs;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tufrepo.storage.MetadataStore;
+import dev.tufrepo.storage.MetadataStoreContract;
+import dev.tufrepo.storage.StorageException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class FileSystemMetadataStoreTest extends MetadataStoreContract {
+
+  @Override
+  protected MetadataStore newStore(Path tempDir) {
+    return FileSystemMetadataStore.open(tempDir.resolve("metadata"));
+  }
+
+  private Path dir() {
+    return tempDir.resolve("metadata");
+  }
+
+  private List<String> filesOnDisk() throws IOException {
+    try (Stream<Path> files = Files.list(dir())) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void writeVersioned_filesLandFlatInDirectory_noTemporaryFileLeft() throws IOException {
+    store.writeVersioned(Map.of("1.root.json", "r".getBytes(UTF_8)));
+    store.writeTimestamp("t".getBytes(UTF_8));
+    assertEquals(List.of("1.root.json", "timestamp.json"), filesOnDisk());
+    assertArrayEquals("r".getBytes(UTF_8), Files.readAllBytes(dir().resolve("1.root.json")));
+  }
+
+  @Test
+  void list_leftoverTemporaryAndHiddenFiles_notListed() throws IOException {
+    Files.write(dir().resolve(".tmp-abc-1"), new byte[] {1});
+    Files.write(dir().resolve(".DS_Store"), new byte[] {1});
+    Files.write(dir().resolve("not a name"), new byte[] {1});
+    store.writeVersioned(Map.of("1.root.json", new byte[] {2}));
+    assertEquals(List.of("1.root.json"), store.list());
+  }
+
+  @Test
+  void open_staleTemporaryFiles_deletedButRecentOnesKept() throws IOException {
+    Path stale = Files.write(dir().resolve(".tmp-crashed-1"), new byte[] {1});
+    Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+    Path recent = Files.write(dir().resolve(".tmp-other-writer-1"), new byte[] {1});
+
+    FileSystemMetadataStore.open(dir()).close();
+
+    assertFalse(Files.exists(stale));
+    assertTrue(Files.exists(recent));
+  }
+
+  @Test
+  void invalidNames_neverTouchAnythingOutsideTheDirectory() throws IOException {
+    for (String name : List.of("../escaped.json", "..", "sub/x.json", "/tmp/abs.json")) {
+      assertThrows(
+          IllegalArgumentException.class, () -> store.writeVersioned(Map.of(name, new byte[] {1})));
+    }
+    try (Stream<Path> files = Files.list(tempDir)) {
+      assertEquals(List.of("metadata"), files.map(p -> p.getFileName().toString()).toList());
+    }
+    assertEquals(List.of(), filesOnDisk());
+  }
+
+  @Test
+  void writeVersioned_targetCannotBeReplaced_throwsStorageExceptionAndCleansTemporaryFiles()
+      throws IOException {
+    Files.createDirectory(dir().resolve("2.root.json"));
+    Files.write(dir().resolve("2.root.json").resolve("x"), new byte[] {1});
+
+    StorageException e =
+        assertThrows(
+            StorageException.class,
+            () -> store.writeVersioned(Map.of("2.root.json", "new".getBytes(UTF_8))));
+
+    assertTrue(e.getMessage().contains("2.root.json"), e.getMessage());
+    assertEquals(List.of("2.root.json"), filesOnDisk());
+  }
+
+  @Test
+  void open_missingDirectory_createdWithParents() {
+    Path nested = tempDir.resolve("a").resolve("b");
+    try (FileSystemMetadataStore created = FileSystemMetadataStore.open(nested)) {
+      created.writeTimestamp(new byte[] {7});
+      assertEquals(nested.toAbsolutePath(), created.directory());
+    }
+    assertTrue(Files.isRegularFile(nested.resolve("timestamp.json")));
+  }
+
+  @Test
+  void fsyncOff_writesAndReadsTheSame() {
+    try (FileSystemMetadataStore fast =
+        FileSystemMetadataStore.builder(tempDir.resolve("fast")).fsync(false).build()) {
+      fast.writeVersioned(Map.of("1.root.json", new byte[] {1}));
+      fast.writeTimestamp(new byte[] {2});
+      assertArrayEquals(new byte[] {1}, fast.read("1.root.json").orElseThrow());
+      assertEquals(List.of("1.root.json", "timestamp.json"), fast.list());
+    }
+  }
+}

@@ -1,0 +1,172 @@
+package dev.tufrepo.engine.internal;
+
+import dev.tufrepo.engine.Artifact;
+import dev.tufrepo.engine.ArtifactBatch;
+import dev.tufrepo.engine.InvalidRequestException;
+import dev.tufrepo.json.JsonArray;
+import dev.tufrepo.json.JsonNumber;
+import dev.tufrepo.json.JsonObject;
+import dev.tufrepo.json.JsonString;
+import dev.tufrepo.json.JsonValue;
+import dev.tufrepo.model.TargetFile;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What an artifact must look like before it is queued, so that every client computes the same bytes
+ * and no "poison pill" can block a bin later (RSTUF weakness 12):
+ *
+ * <ul>
+ *   <li>path: 1 to 4,096 characters, relative ({@code /} separated, no leading {@code /}), no
+ *       empty, {@code .} or {@code ..} segment, no backslash, no control character, no lone
+ *       surrogate;
+ *   <li>hashes: {@code sha256} (64 hex digits) and optionally {@code sha512} (128), lowercase: the
+ *       only algorithms go-tuf and sigstore-java accept;
+ *   <li>length: 0 to 2^53-1; custom: integers within 2^53-1, no control character but newline;
+ *   <li>a path at most once per batch.
+ * </ul>
+ */
+public final class ArtifactRules {
+  public static final int MAX_PATH_LENGTH = 4096;
+  private static final Map<String, Integer> HASH_HEX_LENGTH = Map.of("sha256", 64, "sha512", 128);
+
+  private ArtifactRules() {}
+
+  public static void check(ArtifactBatch batch) {
+    if (batch.size() == 0) {
+      throw new InvalidRequestException("artifacts", "at least one artifact is required");
+    }
+    Set<String> seen = new HashSet<>();
+    List<Artifact> adds = batch.adds();
+    for (int i = 0; i < adds.size(); i++) {
+      String field = "artifacts[" + i + "]";
+      Artifact a = adds.get(i);
+      checkPath(a.path(), field + ".path");
+      if (!seen.add(a.path())) {
+        throw new InvalidRequestException(field + ".path", "appears more than once in the batch");
+      }
+      checkInfo(a.info(), field + ".info");
+    }
+    List<String> removes = batch.removes();
+    for (int i = 0; i < removes.size(); i++) {
+      String field = (adds.isEmpty() ? "artifacts[" : "removes[") + i + "]";
+      checkPath(removes.get(i), field);
+      if (!seen.add(removes.get(i))) {
+        throw new InvalidRequestException(field, "appears more than once in the batch");
+      }
+    }
+  }
+
+  public static void checkPath(String path, String field) {
+    if (path == null || path.isEmpty()) {
+      throw new InvalidRequestException(field, "must not be empty");
+    }
+    if (path.length() > MAX_PATH_LENGTH) {
+      throw new InvalidRequestException(
+          field, "must be at most " + MAX_PATH_LENGTH + " characters");
+    }
+    if (path.charAt(0) == '/') {
+      throw new InvalidRequestException(field, "must be relative, not start with '/'");
+    }
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        throw new InvalidRequestException(field, "must not contain control characters or NUL");
+      }
+      if (c == '\\') {
+        throw new InvalidRequestException(
+            field, "must not contain '\\'; use '/' to separate directories");
+      }
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < path.length()
+            && Character.isLowSurrogate(path.charAt(i + 1))) {
+          i++;
+        } else {
+          throw new InvalidRequestException(field, "contains a lone surrogate");
+        }
+      }
+    }
+    for (String segment : path.split("/", -1)) {
+      if (segment.isEmpty()) {
+        throw new InvalidRequestException(
+            field, "must not contain empty segments ('//' or a trailing '/')");
+      }
+      if (segment.equals("..") || segment.equals(".")) {
+        throw new InvalidRequestException(field, "must not contain '" + segment + "' segments");
+      }
+    }
+  }
+
+  public static void checkInfo(TargetFile info, String field) {
+    if (info.length() > JsonNumber.MAX_PORTABLE) {
+      throw new InvalidRequestException(field + ".length", "must be <= 2^53-1");
+    }
+    if (!info.hashes().containsKey("sha256")) {
+      throw new InvalidRequestException(field + ".hashes", "must contain sha256");
+    }
+    for (Map.Entry<String, String> e : info.hashes().entrySet()) {
+      Integer len = HASH_HEX_LENGTH.get(e.getKey());
+      String f = field + ".hashes." + e.getKey();
+      if (len == null) {
+        throw new InvalidRequestException(
+            f, "unsupported hash algorithm (use sha256 and optionally sha512)");
+      }
+      String hex = e.getValue();
+      if (hex.length() != len || !isLowerHex(hex)) {
+        throw new InvalidRequestException(f, "must be " + len + " lowercase hex digits");
+      }
+    }
+    if (!info.unrecognized().isEmpty()) {
+      String name = info.unrecognized().keySet().iterator().next();
+      throw new InvalidRequestException(field + "." + name, "unknown field");
+    }
+    if (info.custom() != null) {
+      if (!(info.custom() instanceof JsonObject)) {
+        throw new InvalidRequestException(field + ".custom", "must be an object");
+      }
+      checkPortable(info.custom(), field + ".custom");
+    }
+  }
+
+  private static void checkPortable(JsonValue v, String field) {
+    if (v instanceof JsonNumber n) {
+      if (Math.abs(n.value()) > JsonNumber.MAX_PORTABLE || n.value() == Long.MIN_VALUE) {
+        throw new InvalidRequestException(field, "integers must be within +-(2^53-1)");
+      }
+    } else if (v instanceof JsonString s) {
+      checkText(s.value(), field);
+    } else if (v instanceof JsonArray a) {
+      for (int i = 0; i < a.values().size(); i++) {
+        checkPortable(a.values().get(i), field + "[" + i + "]");
+      }
+    } else if (v instanceof JsonObject o) {
+      for (Map.Entry<String, JsonValue> e : o.members().entrySet()) {
+        checkText(e.getKey(), field);
+        checkPortable(e.getValue(), field + "." + e.getKey());
+      }
+    }
+  }
+
+  private static void checkText(String s, String field) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if ((c < 0x20 && c != '\n') || c == 0x7f) {
+        throw new InvalidRequestException(
+            field, "must not contain control characters other than newline");
+      }
+    }
+  }
+
+  private static boolean isLowerHex(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,478 @@
+package dev.tufrepo.engine.internal;
+
+import dev.tufrepo.engine.Artifact;
+import dev.tufrepo.engine.ArtifactBatch;
+import dev.tufrepo.engine.PublishResult;
+import dev.tufrepo.engine.RepositorySettings;
+import dev.tufrepo.engine.TaskResult;
+import dev.tufrepo.engine.TaskStates;
+import dev.tufrepo.json.Json;
+import dev.tufrepo.json.JsonArray;
+import dev.tufrepo.json.JsonObject;
+import dev.tufrepo.json.JsonString;
+import dev.tufrepo.json.JsonValue;
+import dev.tufrepo.model.MetaFile;
+import dev.tufrepo.model.Signed;
+import dev.tufrepo.model.Signer;
+import dev.tufrepo.model.Snapshot;
+import dev.tufrepo.model.SuccinctRoles;
+import dev.tufrepo.model.TargetFile;
+import dev.tufrepo.model.Targets;
+import dev.tufrepo.model.Timestamp;
+import dev.tufrepo.model.TufRole;
+import dev.tufrepo.storage.MetadataStore;
+import dev.tufrepo.storage.PublishCommit;
+import dev.tufrepo.storage.RoleVersion;
+import dev.tufrepo.storage.StateStore;
+import dev.tufrepo.storage.TaskRecord;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+
+/**
+ * One publish (reference: ARCHITECTURE "Flow of one batch"): applies the drained batches bin by
+ * bin, re-signs only the bins whose content changed (and those close to expiry), updates the
+ * snapshot incrementally, then the timestamp; checks the result as a client would; writes the
+ * versioned files, commits the state, and only then replaces {@code timestamp.json}.
+ */
+public final class Publisher {
+  /** Roles close to expiry are re-signed when less than this share of their period remains. */
+  private final double refreshFraction;
+
+  private final Duration minMargin;
+  private final MetadataStore metadataStore;
+  private final StateStore stateStore;
+  private final Executor executor;
+  private final int parallelism;
+  private final BinCache cache;
+  private final boolean verifyBinSignatures;
+
+  public Publisher(
+      MetadataStore metadataStore,
+      StateStore stateStore,
+      Executor executor,
+      int parallelism,
+      BinCache cache,
+      double refreshFraction,
+      Duration minMargin,
+      boolean verifyBinSignatures) {
+    this.metadataStore = metadataStore;
+    this.stateStore = stateStore;
+    this.executor = executor;
+    this.parallelism = Math.max(1, parallelism);
+    this.cache = cache;
+    this.refreshFraction = refreshFraction;
+    this.minMargin = minMargin;
+    this.verifyBinSignatures = verifyBinSignatures;
+  }
+
+  /** A drained batch: its queue seq, task and content. */
+  public record Drained(long seq, String taskId, ArtifactBatch batch) {}
+
+  /** The new state (or the old one when nothing changed) and the result. */
+  public record Outcome(RepoState state, PublishResult result, List<TaskRecord> tasks) {}
+
+  /** An add or remove, with where its outcome goes. */
+  private record Op(int batch, String path, TargetFile info) {}
+
+  private record BinWork(String bin, int index, List<Op> ops) {}
+
+  private record BinDone(
+      String bin, SignedFile<Targets> file, Map<String, TargetFile> targets, boolean changed) {}
+
+  /** When {@code role}, with validity {@code period}, is due for re-signing. */
+  public Instant refreshAt(Instant expires, Duration period) {
+    Duration margin = Duration.ofMillis((long) (period.toMillis() * refreshFraction));
+    if (margin.compareTo(minMargin) < 0) {
+      margin = minMargin.compareTo(period) < 0 ? minMargin : period.dividedBy(2);
+    }
+    return expires.minus(margin);
+  }
+
+  private boolean due(Instant expires, Duration period, Instant now) {
+    return !now.isBefore(refreshAt(expires, period));
+  }
+
+  /**
+   * Publishes {@code drained} on top of {@code state}, plus every role due for refresh and every
+   * role in {@code force} ({@code targets}, {@code snapshot}, {@code timestamp}, {@code bins}).
+   */
+  public Outcome publish(
+      RepoState state,
+      List<Drained> drained,
+      Set<String> force,
+      Signer signer,
+      Instant now,
+      long fencingToken) {
+    long started = System.nanoTime();
+    RepositorySettings settings = state.settings();
+    SuccinctRoles bins = state.bins();
+
+    // 1. group the changes by bin, in acceptance order
+    List<Op> ops = new ArrayList<>();
+    for (int b = 0; b < drained.size(); b++) {
+      Drained d = drained.get(b);
+      for (Artifact a : d.batch().adds()) {
+        TargetFile info =
+            d.batch().addTaskIdToCustom() ? BatchCodec.withTaskId(a.info(), d.taskId()) : a.info();
+        ops.add(new Op(b, a.path(), info));
+      }
+      for (String p : d.batch().removes()) {
+        ops.add(new Op(b, p, null));
+      }
+    }
+    int[] binOf = binIndexes(ops, bins);
+    Map<Integer, List<Op>> byBin = new HashMap<>();
+    for (int i = 0; i < ops.size(); i++) {
+      byBin.computeIfAbsent(binOf[i], k -> new ArrayList<>()).add(ops.get(i));
+    }
+    Duration binPeriod = settings.expiration(RepositorySettings.BINS);
+    boolean forceBins = force.contains(RepositorySettings.BINS);
+    List<BinWork> work = new ArrayList<>();
+    Set<Integer> seen = new java.util.HashSet<>();
+    for (Map.Entry<Integer, List<Op>> e : byBin.entrySet()) {
+      work.add(new BinWork(bins.roleName(e.getKey()), e.getKey(), e.getValue()));
+      seen.add(e.getKey());
+    }
+    int refreshed = 0;
+    for (int i = 0; i < bins.numberOfBins(); i++) {
+      if (seen.contains(i)) {
+        continue;
+      }
+      String bin = bins.roleName(i);
+      if (forceBins || due(state.binExpires().get(bin), binPeriod, now)) {
+        work.add(new BinWork(bin, i, List.of()));
+        refreshed++;
+      }
+    }
+
+    // 2. apply, sign and check each touched bin, in parallel
+    Instant binExpires = now.plus(binPeriod);
+    boolean[] notFound = new boolean[ops.size()];
+    Map<Op, Integer> opIndex = new java.util.IdentityHashMap<>();
+    for (int i = 0; i < ops.size(); i++) {
+      opIndex.put(ops.get(i), i);
+    }
+    List<BinDone> done =
+        parallel(
+            work, w -> applyBin(state, w, binExpires, signer, now, forceBins, notFound, opIndex));
+
+    // 3. targets, snapshot, timestamp
+    SignedFile<Targets> targets = state.targets();
+    boolean newTargets =
+        force.contains(TufRole.TARGETS)
+            || due(
+                targets.metadata().signed().expires(), settings.expiration(TufRole.TARGETS), now);
+    if (newTargets) {
+      Targets t = targets.metadata().signed();
+      targets =
+          SignedFile.sign(
+              t.withVersion(t.version() + 1)
+                  .withExpires(now.plus(settings.expiration(TufRole.TARGETS))),
+              signer);
+    }
+    Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+    Map<String, RoleVersion> versions = new HashMap<>();
+    Map<String, Instant> newBinExpires = state.binExpires();
+    Map<String, Integer> published = new TreeMap<>();
+    Snapshot prevSnap = state.snapshot().metadata().signed();
+    TreeMap<String, MetaFile> meta = null;
+    for (BinDone d : done) {
+      if (d.file == null) {
+        continue;
+      }
+      if (meta == null) {
+        meta = new TreeMap<>(Json.CODE_POINT_ORDER);
+        meta.putAll(prevSnap.meta());
+        newBinExpires = new HashMap<>(state.binExpires());
+      }
+      int v = d.file.metadata().signed().version();
+      meta.put(d.bin + ".json", MetaFile.of(v));
+      files.put(d.file.versionedName(d.bin), d.file.bytes());
+      versions.put(d.bin, new RoleVersion(v, binExpires));
+      newBinExpires.put(d.bin, binExpires);
+      published.put(d.bin, v);
+    }
+    if (newTargets) {
+      if (meta == null) {
+        meta = new TreeMap<>(Json.CODE_POINT_ORDER);
+        meta.putAll(prevSnap.meta());
+      }
+      int v = targets.metadata().signed().version();
+      meta.put("targets.json", MetaFile.of(v));
+      files.put(targets.versionedName(TufRole.TARGETS), targets.bytes());
+      versions.put(TufRole.TARGETS, new RoleVersion(v, targets.metadata().signed().expires()));
+      published.put(TufRole.TARGETS, v);
+    }
+    SignedFile<Snapshot> snapshot = state.snapshot();
+    Duration snapPeriod = settings.expiration(TufRole.SNAPSHOT);
+    if (meta != null
+        || force.contains(TufRole.SNAPSHOT)
+        || due(prevSnap.expires(), snapPeriod, now)) {
+      Snapshot s =
+          new Snapshot(
+              Signed.SPEC_VERSION,
+              prevSnap.version() + 1,
+              now.plus(snapPeriod),
+              meta == null ? prevSnap.meta() : Json.freeze(meta),
+              prevSnap.unrecognized());
+      snapshot = SignedFile.sign(s, signer);
+      files.put(snapshot.versionedName(TufRole.SNAPSHOT), snapshot.bytes());
+      versions.put(TufRole.SNAPSHOT, new RoleVersion(s.version(), s.expires()));
+      published.put(TufRole.SNAPSHOT, s.version());
+    }
+    SignedFile<Timestamp> timestamp = state.timestamp();
+    Timestamp prevTs = timestamp.metadata().signed();
+    Duration tsPeriod = settings.expiration(TufRole.TIMESTAMP);
+    boolean newTimestamp =
+        snapshot != state.snapshot()
+            || force.contains(TufRole.TIMESTAMP)
+            || due(prevTs.expires(), tsPeriod, now);
+    if (newTimestamp) {
+      Timestamp t =
+          new Timestamp(
+              Signed.SPEC_VERSION,
+              prevTs.version() + 1,
+              now.plus(tsPeriod),
+              Bootstrapper.snapshotMeta(snapshot),
+              prevTs.unrecognized());
+      timestamp = SignedFile.sign(t, signer);
+      versions.put(TufRole.TIMESTAMP, new RoleVersion(t.version(), t.expires()));
+      published.put(TufRole.TIMESTAMP, t.version());
+    }
+
+    RepoState next = state.with(targets, snapshot, timestamp, newBinExpires);
+    if (newTimestamp) {
+      ClientCheck.checkTopLevel(state, next, now);
+      for (BinDone d : done) {
+        if (d.file != null) {
+          ClientCheck.checkBin(next, d.bin, d.file, state.version(d.bin), now, false);
+        }
+      }
+    }
+
+    // 4. task results
+    Results results = results(drained, ops, binOf, bins, notFound, now);
+
+    // 5. make it durable, commit, then visible
+    if (!files.isEmpty()) {
+      metadataStore.writeVersioned(files);
+    }
+    Map<String, String> settingValues = new HashMap<>();
+    if (newTimestamp) {
+      settingValues.put(
+          SettingKeys.TIMESTAMP_JSON, new String(timestamp.bytes(), StandardCharsets.UTF_8));
+    }
+    List<Long> seqs = drained.stream().map(Drained::seq).toList();
+    stateStore.commitPublish(
+        new PublishCommit(fencingToken, versions, seqs, results.tasks, settingValues));
+    if (newTimestamp) {
+      metadataStore.writeTimestamp(timestamp.bytes());
+    }
+    for (BinDone d : done) {
+      if (d.file != null) {
+        cache.put(d.bin, d.file.metadata().signed().version(), d.targets);
+      }
+    }
+    PublishResult result =
+        new PublishResult(
+            published,
+            snapshot.metadata().signed().version(),
+            timestamp.metadata().signed().version(),
+            drained.size(),
+            results.added,
+            results.removed,
+            results.notFound,
+            refreshed,
+            Duration.ofNanos(System.nanoTime() - started));
+    return new Outcome(next, result, results.tasks);
+  }
+
+  private BinDone applyBin(
+      RepoState state,
+      BinWork w,
+      Instant expires,
+      Signer signer,
+      Instant now,
+      boolean force,
+      boolean[] notFound,
+      Map<Op, Integer> opIndex) {
+    int version = state.version(w.bin);
+    Map<String, TargetFile> base = cache.targets(w.bin, version);
+    TreeMap<String, TargetFile> targets = new TreeMap<>(Json.CODE_POINT_ORDER);
+    targets.putAll(base);
+    boolean changed = false;
+    for (Op op : w.ops) {
+      if (op.info != null) {
+        TargetFile prev = targets.put(op.path, op.info);
+        changed |= !op.info.equals(prev);
+      } else if (targets.remove(op.path) != null) {
+        changed = true;
+      } else {
+        notFound[opIndex.get(op)] = true;
+      }
+    }
+    Instant oldExpires = state.binExpires().get(w.bin);
+    boolean refresh =
+        force || due(oldExpires, state.settings().expiration(RepositorySettings.BINS), now);
+    if (!changed && !refresh) {
+      return new BinDone(w.bin, null, base, false);
+    }
+    Map<String, TargetFile> frozen = Json.freeze(targets);
+    Targets t = new Targets(Signed.SPEC_VERSION, version + 1, expires, frozen, null, Map.of());
+    SignedFile<Targets> file = SignedFile.sign(t, signer);
+    if (verifyBinSignatures) {
+      ClientCheckBins.verifySignature(state, w.bin, file);
+    }
+    return new BinDone(w.bin, file, frozen, changed);
+  }
+
+  private int[] binIndexes(List<Op> ops, SuccinctRoles bins) {
+    int n = ops.size();
+    int[] out = new int[n];
+    int chunks = n < 20_000 ? 1 : parallelism * 4;
+    List<int[]> ranges = new ArrayList<>();
+    for (int c = 0; c < chunks; c++) {
+      ranges.add(new int[] {(int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks)});
+    }
+    parallel(
+        ranges,
+        r -> {
+          for (int i = r[0]; i < r[1]; i++) {
+            out[i] = (int) bins.binIndex(ops.get(i).path);
+          }
+          return null;
+        });
+    return out;
+  }
+
+  /** Runs {@code f} over {@code items} on the executor, in about 4 x parallelism chunks. */
+  private <T, R> List<R> parallel(List<T> items, java.util.function.Function<T, R> f) {
+    if (items.size() <= 1) {
+      List<R> out = new ArrayList<>(items.size());
+      for (T t : items) {
+        out.add(f.apply(t));
+      }
+      return out;
+    }
+    int chunks = Math.min(items.size(), parallelism * 4);
+    List<CompletableFuture<List<R>>> futures = new ArrayList<>(chunks);
+    for (int c = 0; c < chunks; c++) {
+      List<T> part = items.subList(items.size() * c / chunks, items.size() * (c + 1) / chunks);
+      futures.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                List<R> out = new ArrayList<>(part.size());
+                for (T t : part) {
+                  out.add(f.apply(t));
+                }
+                return out;
+              },
+              executor));
+    }
+    List<R> all = new ArrayList<>(items.size());
+    try {
+      for (CompletableFuture<List<R>> fu : futures) {
+        all.addAll(fu.join());
+      }
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw e;
+    }
+    return all;
+  }
+
+  private record Results(List<TaskRecord> tasks, int added, int removed, int notFound) {}
+
+  private static Results results(
+      List<Drained> drained,
+      List<Op> ops,
+      int[] binOf,
+      SuccinctRoles bins,
+      boolean[] notFound,
+      Instant now) {
+    int n = drained.size();
+    List<List<JsonValue>> added = new ArrayList<>(n);
+    List<List<JsonValue>> deleted = new ArrayList<>(n);
+    List<List<JsonValue>> missing = new ArrayList<>(n);
+    List<Set<String>> roles = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      added.add(new ArrayList<>());
+      deleted.add(new ArrayList<>());
+      missing.add(new ArrayList<>());
+      roles.add(new TreeSet<>());
+    }
+    int a = 0;
+    int r = 0;
+    int nf = 0;
+    for (int i = 0; i < ops.size(); i++) {
+      Op op = ops.get(i);
+      JsonString path = new JsonString(op.path);
+      if (op.info != null) {
+        added.get(op.batch).add(path);
+        roles.get(op.batch).add(bins.roleName(binOf[i]));
+        a++;
+      } else if (notFound[i]) {
+        missing.get(op.batch).add(path);
+        nf++;
+      } else {
+        deleted.get(op.batch).add(path);
+        r++;
+      }
+    }
+    List<TaskRecord> tasks = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Drained d = drained.get(i);
+      String name = d.batch().taskName();
+      TaskResult result;
+      if (name.equals("remove_artifacts")) {
+        result =
+            TaskResult.ok(
+                name,
+                now,
+                "Artifact(s) removed",
+                JsonObject.of(
+                    Map.of(
+                        "deleted_artifacts", new JsonArray(deleted.get(i)),
+                        "not_found_artifacts", new JsonArray(missing.get(i)))));
+      } else {
+        List<JsonValue> roleNames = new ArrayList<>();
+        roles.get(i).forEach(s -> roleNames.add(new JsonString(s)));
+        Map<String, JsonValue> details = new HashMap<>();
+        details.put("added_artifacts", new JsonArray(added.get(i)));
+        details.put("invalid_paths", new JsonArray(List.of()));
+        details.put("artifact_roles", new JsonArray(roleNames));
+        if (!d.batch().removes().isEmpty()) {
+          details.put("deleted_artifacts", new JsonArray(deleted.get(i)));
+          details.put("not_found_artifacts", new JsonArray(missing.get(i)));
+        }
+        result = TaskResult.ok(name, now, "Artifact(s) Added", JsonObject.of(details));
+      }
+      tasks.add(
+          new TaskRecord(
+              d.taskId(),
+              name,
+              TaskStates.SUCCESS,
+              now,
+              new String(Json.write(result.toJson()), StandardCharsets.UTF_8)));
+    }
+    return new Results(tasks, a, r, nf);
+  }
+
+  static <T> T require(T t, String what) {
+    return Objects.requireNonNull(t, what);
+  }
+}

@@ -1,0 +1,71 @@
+package dev.tufrepo.engine.internal;
+
+import dev.tufrepo.json.JsonWriter;
+import dev.tufrepo.model.Metadata;
+import dev.tufrepo.model.Signature;
+import dev.tufrepo.model.Signed;
+import dev.tufrepo.model.Signer;
+import java.util.List;
+
+/**
+ * A signed metadata object together with the exact bytes that are published for it.
+ *
+ * <p>The file is written as ordinary JSON. When the canonical bytes of {@code signed} hold no
+ * control character they are already valid JSON, identical to what {@link Metadata#toJson()}
+ * writes, so the file is assembled around them without encoding {@code signed} a second time.
+ */
+public record SignedFile<T extends Signed>(Metadata<T> metadata, byte[] bytes) {
+
+  /** Signs {@code signed} with {@code signer} and builds its file bytes. */
+  public static <T extends Signed> SignedFile<T> sign(T signed, Signer signer) {
+    JsonWriter w = JsonWriter.canonical(4096);
+    signed.writeTo(w);
+    byte[] canonical = w.toByteArray();
+    Signature sig = signer.sign(canonical);
+    Metadata<T> md = new Metadata<>(signed, List.of(sig), java.util.Map.of());
+    return new SignedFile<>(md, fileBytes(md, canonical));
+  }
+
+  static byte[] fileBytes(Metadata<?> md, byte[] canonicalSigned) {
+    if (!md.unrecognized().isEmpty() || hasControlBytes(canonicalSigned)) {
+      return md.toJson();
+    }
+    JsonWriter head = JsonWriter.json(256);
+    head.beginArray();
+    for (Signature s : md.signatures()) {
+      s.writeTo(head);
+    }
+    head.endArray();
+    byte[] sigs = head.toByteArray();
+    byte[] prefix = "{\"signatures\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] middle = ",\"signed\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] out = new byte[prefix.length + sigs.length + middle.length + canonicalSigned.length + 1];
+    int p = 0;
+    System.arraycopy(prefix, 0, out, p, prefix.length);
+    p += prefix.length;
+    System.arraycopy(sigs, 0, out, p, sigs.length);
+    p += sigs.length;
+    System.arraycopy(middle, 0, out, p, middle.length);
+    p += middle.length;
+    System.arraycopy(canonicalSigned, 0, out, p, canonicalSigned.length);
+    p += canonicalSigned.length;
+    out[p] = '}';
+    return out;
+  }
+
+  private static boolean hasControlBytes(byte[] b) {
+    for (byte x : b) {
+      if (x >= 0 && x < 0x20) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The versioned file name of this metadata for role {@code role}: {@code <version>.<role>.json}.
+   */
+  public String versionedName(String role) {
+    return metadata.signed().version() + "." + role + ".json";
+  }
+}

@@ -1,0 +1,2 @@
+/** The engine's machinery; not API. */
+package dev.tufrepo.engine.internal;
