@@ -74,7 +74,7 @@ public final class RepositoryEngine implements AutoCloseable {
   private final int maxBatchesPerPublish;
   private final Publisher publisher;
   private final BinCache cache;
-  private final String nodeId = UUID.randomUUID().toString();
+  private final String nodeId;
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<Long, SoftReference<ArtifactBatch>> accepted = new ConcurrentHashMap<>();
   private final AtomicBoolean publishScheduled = new AtomicBoolean();
@@ -92,6 +92,7 @@ public final class RepositoryEngine implements AutoCloseable {
     this.autoPublish = b.autoPublish;
     this.leaseTtl = b.leaseTtl;
     this.maxBatchesPerPublish = b.maxBatchesPerPublish;
+    this.nodeId = b.nodeId != null ? b.nodeId : UUID.randomUUID().toString();
     int parallelism = b.parallelism;
     java.util.concurrent.Executor executor = b.executor;
     if (executor == null) {
@@ -101,7 +102,7 @@ public final class RepositoryEngine implements AutoCloseable {
       ownedExecutor = null;
     }
     if (b.scheduler == null) {
-      scheduler = Executors.newSingleThreadScheduledExecutor(daemon("tufrepo-scheduler"));
+      scheduler = Executors.newScheduledThreadPool(2, daemon("tufrepo-scheduler"));
       ownsScheduler = true;
     } else {
       scheduler = b.scheduler;
@@ -392,9 +393,23 @@ public final class RepositoryEngine implements AutoCloseable {
     lock.lock();
     try {
       Lease lease = acquireLease();
+      long every = Math.max(1, leaseTtl.toMillis() / 3);
+      ScheduledFuture<?> renewal =
+          scheduler.scheduleWithFixedDelay(
+              () -> {
+                try {
+                  stateStore.tryAcquire(LEASE, nodeId, leaseTtl);
+                } catch (RuntimeException e) {
+                  LOG.log(System.Logger.Level.WARNING, "publish lease renewal failed", e);
+                }
+              },
+              every,
+              every,
+              TimeUnit.MILLISECONDS);
       try {
         return work.run(lease.token());
       } finally {
+        renewal.cancel(false);
         stateStore.release(lease);
       }
     } finally {
@@ -403,7 +418,7 @@ public final class RepositoryEngine implements AutoCloseable {
   }
 
   private Lease acquireLease() {
-    long deadline = System.nanoTime() + leaseTtl.toNanos();
+    long deadline = System.nanoTime() + leaseTtl.toNanos() * 2;
     long sleep = 10;
     while (true) {
       Optional<Lease> l = stateStore.tryAcquire(LEASE, nodeId, leaseTtl);
@@ -494,7 +509,8 @@ public final class RepositoryEngine implements AutoCloseable {
     private Duration autoPublish;
     private Duration refreshInterval;
     private double refreshFraction = 0.25;
-    private Duration leaseTtl = Duration.ofMinutes(5);
+    private Duration leaseTtl = Duration.ofSeconds(30);
+    private String nodeId;
     private long cacheTargets = 2_000_000;
     private boolean verifyBinSignatures = true;
     private int maxBatchesPerPublish = 10_000;
@@ -528,7 +544,10 @@ public final class RepositoryEngine implements AutoCloseable {
       return this;
     }
 
-    /** Runs group commit and expiry refresh timers; one thread of its own when none is given. */
+    /**
+     * Runs group commit, expiry refresh and lease renewal; give it at least 2 threads so a renewal
+     * can run during a publish. The engine makes its own when none is given.
+     */
     public Builder scheduler(ScheduledExecutorService s) {
       this.scheduler = s;
       return this;
@@ -566,8 +585,21 @@ public final class RepositoryEngine implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How long the publish lease lives without renewal (default 30 s). A publishing engine renews
+     * it every third of this; an engine that died holds it up to this long.
+     */
     public Builder leaseTtl(Duration ttl) {
       this.leaseTtl = ttl;
+      return this;
+    }
+
+    /**
+     * This engine's name as a lease owner. An engine restarted with the same name takes its
+     * predecessor's lease at once instead of waiting for it to expire. Default: random.
+     */
+    public Builder nodeId(String id) {
+      this.nodeId = id;
       return this;
     }
 

@@ -198,6 +198,7 @@ public final class Bootstrapper {
       StateStore stateStore,
       MetadataStore metadataStore,
       long fencingToken) {
+    Trace trace = new Trace("bootstrap");
     String keyid = settings.onlineKeyId();
     SuccinctRoles bins = new SuccinctRoles(List.of(keyid), 1, settings.bitLength(), "bins");
     Instant binsExpire = now.plus(settings.expiration(RepositorySettings.BINS));
@@ -249,8 +250,9 @@ public final class Bootstrapper {
     ClientCheck.checkTopLevel(null, next, now);
     ClientCheck.checkBin(next, bins.roleName(0), emptyBin, 0, now, true);
     files.put("1.root.json", rootBytes);
-
+    trace.mark("build+check");
     metadataStore.writeVersioned(files);
+    trace.mark("write");
     versions.put(TufRole.ROOT, new RoleVersion(1, root.signed().expires()));
     versions.put(TufRole.TARGETS, new RoleVersion(1, targets.expires()));
     versions.put(TufRole.SNAPSHOT, new RoleVersion(1, snapshot.expires()));
@@ -272,7 +274,9 @@ public final class Bootstrapper {
     stateStore.putSigningSession(TufRole.ROOT, null);
     stateStore.commitPublish(
         new PublishCommit(fencingToken, versions, List.of(), List.of(task), settingValues));
+    trace.mark("commit");
     metadataStore.writeTimestamp(timestampFile.bytes());
+    trace.done();
     return next;
   }
 

@@ -84,7 +84,7 @@ public final class Publisher {
   public record Outcome(RepoState state, PublishResult result, List<TaskRecord> tasks) {}
 
   /** An add or remove, with where its outcome goes. */
-  private record Op(int batch, String path, TargetFile info) {}
+  private record Op(int index, int batch, String path, TargetFile info) {}
 
   private record BinWork(String bin, int index, List<Op> ops) {}
 
@@ -116,6 +116,7 @@ public final class Publisher {
       Instant now,
       long fencingToken) {
     long started = System.nanoTime();
+    Trace trace = new Trace("publish");
     RepositorySettings settings = state.settings();
     SuccinctRoles bins = state.bins();
 
@@ -126,48 +127,50 @@ public final class Publisher {
       for (Artifact a : d.batch().adds()) {
         TargetFile info =
             d.batch().addTaskIdToCustom() ? BatchCodec.withTaskId(a.info(), d.taskId()) : a.info();
-        ops.add(new Op(b, a.path(), info));
+        ops.add(new Op(ops.size(), b, a.path(), info));
       }
       for (String p : d.batch().removes()) {
-        ops.add(new Op(b, p, null));
+        ops.add(new Op(ops.size(), b, p, null));
       }
     }
+    trace.mark("ops");
     int[] binOf = binIndexes(ops, bins);
-    Map<Integer, List<Op>> byBin = new HashMap<>();
+    trace.mark("binIndex");
+    int nb = (int) bins.numberOfBins();
+    int[] count = new int[nb];
+    for (int b : binOf) {
+      count[b]++;
+    }
+    @SuppressWarnings("unchecked")
+    List<Op>[] byBin = new List[nb];
     for (int i = 0; i < ops.size(); i++) {
-      byBin.computeIfAbsent(binOf[i], k -> new ArrayList<>()).add(ops.get(i));
+      int b = binOf[i];
+      if (byBin[b] == null) {
+        byBin[b] = new ArrayList<>(count[b]);
+      }
+      byBin[b].add(ops.get(i));
     }
     Duration binPeriod = settings.expiration(RepositorySettings.BINS);
     boolean forceBins = force.contains(RepositorySettings.BINS);
     List<BinWork> work = new ArrayList<>();
-    Set<Integer> seen = new java.util.HashSet<>();
-    for (Map.Entry<Integer, List<Op>> e : byBin.entrySet()) {
-      work.add(new BinWork(bins.roleName(e.getKey()), e.getKey(), e.getValue()));
-      seen.add(e.getKey());
-    }
     int refreshed = 0;
-    for (int i = 0; i < bins.numberOfBins(); i++) {
-      if (seen.contains(i)) {
-        continue;
-      }
+    for (int i = 0; i < nb; i++) {
       String bin = bins.roleName(i);
-      if (forceBins || due(state.binExpires().get(bin), binPeriod, now)) {
+      if (byBin[i] != null) {
+        work.add(new BinWork(bin, i, byBin[i]));
+      } else if (forceBins || due(state.binExpires().get(bin), binPeriod, now)) {
         work.add(new BinWork(bin, i, List.of()));
         refreshed++;
       }
     }
-
     // 2. apply, sign and check each touched bin, in parallel
     Instant binExpires = now.plus(binPeriod);
     boolean[] notFound = new boolean[ops.size()];
-    Map<Op, Integer> opIndex = new java.util.IdentityHashMap<>();
-    for (int i = 0; i < ops.size(); i++) {
-      opIndex.put(ops.get(i), i);
-    }
+    BinSigning signing = new BinSigning(state, signer, verifyBinSignatures);
     List<BinDone> done =
-        parallel(
-            work, w -> applyBin(state, w, binExpires, signer, now, forceBins, notFound, opIndex));
+        parallel(work, w -> applyBin(state, w, binExpires, signing, now, forceBins, notFound));
 
+    trace.mark("bins");
     // 3. targets, snapshot, timestamp
     SignedFile<Targets> targets = state.targets();
     boolean newTargets =
@@ -252,6 +255,7 @@ public final class Publisher {
       published.put(TufRole.TIMESTAMP, t.version());
     }
 
+    trace.mark("snapshot+timestamp");
     RepoState next = state.with(targets, snapshot, timestamp, newBinExpires);
     if (newTimestamp) {
       ClientCheck.checkTopLevel(state, next, now);
@@ -262,13 +266,16 @@ public final class Publisher {
       }
     }
 
+    trace.mark("check");
     // 4. task results
     Results results = results(drained, ops, binOf, bins, notFound, now);
 
+    trace.mark("results");
     // 5. make it durable, commit, then visible
     if (!files.isEmpty()) {
       metadataStore.writeVersioned(files);
     }
+    trace.mark("write");
     Map<String, String> settingValues = new HashMap<>();
     if (newTimestamp) {
       settingValues.put(
@@ -277,9 +284,12 @@ public final class Publisher {
     List<Long> seqs = drained.stream().map(Drained::seq).toList();
     stateStore.commitPublish(
         new PublishCommit(fencingToken, versions, seqs, results.tasks, settingValues));
+    trace.mark("commit");
     if (newTimestamp) {
       metadataStore.writeTimestamp(timestamp.bytes());
     }
+    trace.mark("timestamp");
+    trace.done();
     for (BinDone d : done) {
       if (d.file != null) {
         cache.put(d.bin, d.file.metadata().signed().version(), d.targets);
@@ -303,11 +313,10 @@ public final class Publisher {
       RepoState state,
       BinWork w,
       Instant expires,
-      Signer signer,
+      BinSigning signing,
       Instant now,
       boolean force,
-      boolean[] notFound,
-      Map<Op, Integer> opIndex) {
+      boolean[] notFound) {
     int version = state.version(w.bin);
     Map<String, TargetFile> base = cache.targets(w.bin, version);
     TreeMap<String, TargetFile> targets = new TreeMap<>(Json.CODE_POINT_ORDER);
@@ -320,7 +329,7 @@ public final class Publisher {
       } else if (targets.remove(op.path) != null) {
         changed = true;
       } else {
-        notFound[opIndex.get(op)] = true;
+        notFound[op.index] = true;
       }
     }
     Instant oldExpires = state.binExpires().get(w.bin);
@@ -331,10 +340,7 @@ public final class Publisher {
     }
     Map<String, TargetFile> frozen = Json.freeze(targets);
     Targets t = new Targets(Signed.SPEC_VERSION, version + 1, expires, frozen, null, Map.of());
-    SignedFile<Targets> file = SignedFile.sign(t, signer);
-    if (verifyBinSignatures) {
-      ClientCheckBins.verifySignature(state, w.bin, file);
-    }
+    SignedFile<Targets> file = signing.sign(w.bin, t);
     return new BinDone(w.bin, file, frozen, changed);
   }
 
