@@ -38,6 +38,7 @@ public final class TestRepository implements AutoCloseable {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   public final Path dir;
+  private final boolean fsync;
   public final MutableClock clock = new MutableClock(START);
   public final List<PrivateKeySigner> rootKeys = new ArrayList<>();
   public final PrivateKeySigner onlineKey;
@@ -51,6 +52,12 @@ public final class TestRepository implements AutoCloseable {
   }
 
   public TestRepository(Path dir, KeyScheme onlineScheme, int rootKeyCount) {
+    this(dir, onlineScheme, rootKeyCount, false);
+  }
+
+  /** With {@code fsync}, the metadata store forces every publish to disk (production setting). */
+  public TestRepository(Path dir, KeyScheme onlineScheme, int rootKeyCount, boolean fsync) {
+    this.fsync = fsync;
     this.dir = dir;
     this.keyDir = dir.resolve("keys");
     this.onlineKey = PrivateKeySigner.generate(onlineScheme, RANDOM);
@@ -67,7 +74,7 @@ public final class TestRepository implements AutoCloseable {
   }
 
   public void openStores() {
-    metadata = FileSystemMetadataStore.builder(dir.resolve("metadata")).fsync(false).build();
+    metadata = FileSystemMetadataStore.builder(dir.resolve("metadata")).fsync(fsync).build();
     state = JdbcStateStore.h2(dir.resolve("state"));
     vault = FileKeyVault.of(keyDir);
   }

@@ -120,26 +120,29 @@ public final class JsonWriter {
       put((byte) ('0' + v));
       return this;
     }
-    if (v < 0) {
-      String s = Long.toString(v);
-      ensure(s.length());
-      for (int i = 0; i < s.length(); i++) {
-        buf[len++] = (byte) s.charAt(i);
+    if (v > 0 && v <= Integer.MAX_VALUE) {
+      // Lengths and versions: int arithmetic, no String.
+      int i = (int) v;
+      int digits = 2;
+      for (int limit = 100; digits < 10 && i >= limit; limit *= 10) {
+        digits++;
       }
+      ensure(digits);
+      byte[] b = buf;
+      int p = len + digits;
+      len = p;
+      do {
+        int q = i / 10;
+        b[--p] = (byte) ('0' + (i - q * 10));
+        i = q;
+      } while (i != 0);
       return this;
     }
-    int digits = 1;
-    for (long t = v; t >= 10; t /= 10) {
-      digits++;
+    String s = Long.toString(v);
+    ensure(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      buf[len++] = (byte) s.charAt(i);
     }
-    ensure(digits);
-    byte[] b = buf;
-    int p = len + digits;
-    len = p;
-    do {
-      b[--p] = (byte) ('0' + v % 10);
-      v /= 10;
-    } while (v != 0);
     return this;
   }
 

@@ -1,5 +1,6 @@
 package dev.tufrepo.model;
 
+import dev.tufrepo.model.internal.FastEd25519;
 import dev.tufrepo.model.internal.Pem;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -23,7 +24,6 @@ import org.bouncycastle.crypto.params.ECNamedDomainParameters;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
-import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.params.ParametersWithRandom;
 import org.bouncycastle.crypto.params.RSAKeyGenerationParameters;
 import org.bouncycastle.crypto.params.RSAKeyParameters;
@@ -35,19 +35,19 @@ import org.bouncycastle.crypto.util.PrivateKeyFactory;
 import org.bouncycastle.crypto.util.PrivateKeyInfoFactory;
 import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
-import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * A {@link Signer} holding a private key in memory: Ed25519, ECDSA P-256 (deterministic nonces, RFC
  * 6979) or RSA-PSS. Signing uses BouncyCastle's lightweight API, measured many times faster than
- * the JDK 17 providers for Ed25519 and ECDSA. Thread-safe.
+ * the JDK 17 providers for Ed25519 and ECDSA; Ed25519 hashes with the JDK's SHA-512 where it can
+ * (see {@code internal.FastEd25519}). Thread-safe.
  */
 public final class PrivateKeySigner implements Signer {
   private final KeyScheme scheme;
   private final AsymmetricKeyParameter privateKey;
   private final Key publicKey;
   private final String keyid;
-  private final Ed25519PublicKeyParameters ed25519Public;
+  private final FastEd25519.SigningKey ed25519;
   private final SecureRandom random;
 
   private PrivateKeySigner(
@@ -57,8 +57,8 @@ public final class PrivateKeySigner implements Signer {
     this.publicKey = publicKey;
     this.keyid = publicKey.keyId();
     this.random = random;
-    this.ed25519Public =
-        privateKey instanceof Ed25519PrivateKeyParameters ed ? ed.generatePublicKey() : null;
+    this.ed25519 =
+        privateKey instanceof Ed25519PrivateKeyParameters ed ? FastEd25519.signingKey(ed) : null;
   }
 
   /**
@@ -188,10 +188,7 @@ public final class PrivateKeySigner implements Signer {
   public byte[] signRaw(byte[] message, int offset, int length) {
     switch (scheme) {
       case ED25519 -> {
-        byte[] sig = new byte[Ed25519.SIGNATURE_SIZE];
-        ((Ed25519PrivateKeyParameters) privateKey)
-            .sign(Ed25519.Algorithm.Ed25519, ed25519Public, null, message, offset, length, sig, 0);
-        return sig;
+        return FastEd25519.sign(ed25519, message, offset, length);
       }
       case ECDSA_P256 -> {
         ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));

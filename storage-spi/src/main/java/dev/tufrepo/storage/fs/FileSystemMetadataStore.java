@@ -140,21 +140,33 @@ public final class FileSystemMetadataStore implements MetadataStore {
     }
   }
 
-  /** Write all, force all, rename all, force the directory once. */
+  /**
+   * Write all, force all, rename all, force the directory once. Files given the very same byte
+   * array (the engine's 16,384 identical empty bins at bootstrap) are written and forced once and
+   * hard-linked under their other names; published files are never modified in place, so sharing an
+   * inode is safe.
+   */
   private void writeGroup(List<Path> targets, List<byte[]> contents) {
     if (targets.isEmpty()) {
       return;
     }
     List<Path> temps = new ArrayList<>(targets.size());
+    List<Path> written = new ArrayList<>();
+    java.util.IdentityHashMap<byte[], Path> firstCopy = new java.util.IdentityHashMap<>();
     int renamed = 0;
     try {
       for (byte[] bytes : contents) {
         Path temp = dir.resolve(TEMP_PREFIX + tempStem + "-" + tempCounter.incrementAndGet());
         temps.add(temp);
-        writeNew(temp, bytes);
+        Path first = firstCopy.get(bytes);
+        if (first == null || !tryLink(temp, first)) {
+          writeNew(temp, bytes);
+          written.add(temp);
+          firstCopy.putIfAbsent(bytes, temp);
+        }
       }
       if (fsync) {
-        for (Path temp : temps) {
+        for (Path temp : written) {
           forceFile(temp);
         }
       }
@@ -175,6 +187,15 @@ public final class FileSystemMetadataStore implements MetadataStore {
       for (int i = renamed; i < temps.size(); i++) {
         deleteQuietly(temps.get(i));
       }
+    }
+  }
+
+  private static boolean tryLink(Path link, Path existing) {
+    try {
+      Files.createLink(link, existing);
+      return true;
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return false; // a file system without hard links: write a copy instead
     }
   }
 

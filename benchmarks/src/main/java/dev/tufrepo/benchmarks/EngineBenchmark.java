@@ -1,0 +1,153 @@
+package dev.tufrepo.benchmarks;
+
+import dev.tufrepo.engine.Artifact;
+import dev.tufrepo.engine.ArtifactBatch;
+import dev.tufrepo.engine.BootstrapRequest;
+import dev.tufrepo.engine.PublishResult;
+import dev.tufrepo.engine.RepositoryEngine;
+import dev.tufrepo.engine.TestRepository;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The engine end to end on the embedded defaults (files on disk, H2, a PEM online key), each
+ * publish including self-verification, the durable writes and the state commit. Goals on a 2-core
+ * machine: bootstrap of 16,384 bins <= 1 s; full publish of 1 M targets into 16,384 bins <= 2 s;
+ * +1,000 targets into that repository <= 120 ms. Single-shot: each measurement is one operation on
+ * a repository prepared outside the timed part.
+ *
+ * <p>{@code -p fsync=false} measures without fsync (page cache only: survives kill -9, not power
+ * loss); {@code -p verifyBins=false} skips the per-bin signature check.
+ */
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx6g", "-Xms6g"})
+public class EngineBenchmark {
+
+  static final int BINS = 16_384;
+
+  /** A fresh directory per repository, deleted afterwards. */
+  @State(Scope.Thread)
+  public static class Fresh {
+    @Param({"true"})
+    public boolean fsync;
+
+    @Param({"true"})
+    public boolean verifyBins;
+
+    Path dir;
+    TestRepository repo;
+    RepositoryEngine engine;
+
+    void open() throws IOException {
+      dir =
+          Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "tufrepo-bench");
+      repo = new TestRepository(dir, dev.tufrepo.model.KeyScheme.ED25519, 1, fsync);
+      engine = repo.engineBuilder().verifyBinSignatures(verifyBins).build();
+    }
+
+    void close() throws IOException {
+      engine.close();
+      repo.close();
+      try (Stream<Path> s = Files.walk(dir)) {
+        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  /** An empty store; the benchmark bootstraps it. */
+  public static class ToBootstrap extends Fresh {
+    BootstrapRequest request;
+
+    @Setup(Level.Invocation)
+    public void setUp() throws IOException {
+      open();
+      request = repo.bootstrapRequest(BINS);
+    }
+
+    @TearDown(Level.Invocation)
+    public void tearDown() throws IOException {
+      close();
+    }
+  }
+
+  /** A bootstrapped repository with 1 M artifacts queued; the benchmark publishes them. */
+  public static class MillionQueued extends Fresh {
+    @Setup(Level.Invocation)
+    public void setUp() throws IOException {
+      open();
+      engine.bootstrap(repo.bootstrapRequest(BINS));
+      engine.submit(ArtifactBatch.add(TestRepository.artifacts("pkg", 0, 1_000_000)));
+    }
+
+    @TearDown(Level.Invocation)
+    public void tearDown() throws IOException {
+      close();
+    }
+  }
+
+  /** A repository holding 1 M artifacts; each invocation publishes 1,000 more. */
+  public static class MillionPublished extends Fresh {
+    int round;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+      open();
+      engine.bootstrap(repo.bootstrapRequest(BINS));
+      engine.submit(ArtifactBatch.add(TestRepository.artifacts("pkg", 0, 1_000_000)));
+      engine.publish();
+    }
+
+    @Setup(Level.Invocation)
+    public void queueThousand() {
+      List<Artifact> more = TestRepository.artifacts("more" + round++, 0, 1000);
+      engine.submit(ArtifactBatch.add(more));
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+      close();
+    }
+  }
+
+  @Benchmark
+  @Warmup(iterations = 2)
+  @Measurement(iterations = 5)
+  public Object bootstrap16384Bins(ToBootstrap s) {
+    return s.engine.bootstrap(s.request);
+  }
+
+  @Benchmark
+  @Warmup(iterations = 1)
+  @Measurement(iterations = 3)
+  public PublishResult publishMillionInto16384Bins(MillionQueued s) {
+    return s.engine.publish();
+  }
+
+  @Benchmark
+  @Warmup(iterations = 10)
+  @Measurement(iterations = 30)
+  public PublishResult publishThousandMore(MillionPublished s) {
+    return s.engine.publish();
+  }
+}
