@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -618,9 +617,5 @@ public final class RepositoryEngine implements AutoCloseable {
     public RepositoryEngine build() {
       return new RepositoryEngine(this);
     }
-  }
-
-  static Set<String> set(String... s) {
-    return new HashSet<>(List.of(s));
   }
 }

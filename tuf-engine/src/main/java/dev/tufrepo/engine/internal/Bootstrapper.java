@@ -8,7 +8,6 @@ import dev.tufrepo.json.JsonObject;
 import dev.tufrepo.json.JsonString;
 import dev.tufrepo.json.JsonValue;
 import dev.tufrepo.model.Delegations;
-import dev.tufrepo.model.Expires;
 import dev.tufrepo.model.Key;
 import dev.tufrepo.model.MetaFile;
 import dev.tufrepo.model.Metadata;
@@ -298,9 +297,5 @@ public final class Bootstrapper {
     Map<String, String> m = new HashMap<>();
     m.put(key, null);
     return m;
-  }
-
-  static String expiresText(Instant i) {
-    return Expires.format(i);
   }
 }

@@ -32,7 +32,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -476,9 +475,5 @@ public final class Publisher {
               new String(Json.write(result.toJson()), StandardCharsets.UTF_8)));
     }
     return new Results(tasks, a, r, nf);
-  }
-
-  static <T> T require(T t, String what) {
-    return Objects.requireNonNull(t, what);
   }
 }
