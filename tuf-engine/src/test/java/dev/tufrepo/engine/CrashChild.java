@@ -19,7 +19,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The process {@link CrashRecoveryTest} kills: opens the repository the test made, submits batches
@@ -145,15 +144,14 @@ public final class CrashChild {
    * Reports each write on stdout and, once armed, pauses inside the first write of its mode so that
    * the test can kill the process there.
    */
-  static final class PausingStore implements MetadataStore {
-    private final MetadataStore delegate;
+  static final class PausingStore extends ForwardingMetadataStore {
     private final String mode;
     private final long pauseMillis;
     volatile boolean armed;
     private boolean paused;
 
     PausingStore(MetadataStore delegate, String mode, long pauseMillis) {
-      this.delegate = delegate;
+      super(delegate);
       this.mode = mode;
       this.pauseMillis = pauseMillis;
     }
@@ -208,26 +206,6 @@ public final class CrashChild {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    }
-
-    @Override
-    public Optional<byte[]> read(String name) {
-      return delegate.read(name);
-    }
-
-    @Override
-    public List<String> list() {
-      return delegate.list();
-    }
-
-    @Override
-    public void delete(String name) {
-      delegate.delete(name);
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
     }
   }
 }

@@ -2,17 +2,14 @@ package dev.tufrepo.engine;
 
 import dev.tufrepo.storage.MetadataStore;
 import dev.tufrepo.storage.StorageException;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /** Wraps a store and fails one write on demand, as a full disk would. */
-final class FailingMetadataStore implements MetadataStore {
-  private final MetadataStore delegate;
+final class FailingMetadataStore extends ForwardingMetadataStore {
   volatile boolean failNextVersionedWrite;
 
   FailingMetadataStore(MetadataStore delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   @Override
@@ -26,25 +23,5 @@ final class FailingMetadataStore implements MetadataStore {
       throw new StorageException("disk full");
     }
     delegate.writeVersioned(files);
-  }
-
-  @Override
-  public void writeTimestamp(byte[] bytes) {
-    delegate.writeTimestamp(bytes);
-  }
-
-  @Override
-  public Optional<byte[]> read(String name) {
-    return delegate.read(name);
-  }
-
-  @Override
-  public List<String> list() {
-    return delegate.list();
-  }
-
-  @Override
-  public void delete(String name) {
-    delegate.delete(name);
   }
 }
