@@ -117,7 +117,8 @@ public final class RepositoryEngine implements AutoCloseable {
             cache,
             b.refreshFraction,
             b.refreshInterval == null ? Duration.ofMinutes(10) : b.refreshInterval.multipliedBy(2),
-            b.verifyBinSignatures);
+            b.verifyBinSignatures,
+            b.listener);
     this.state = StateLoader.load(stateStore, metadataStore).orElse(null);
     if (b.refreshInterval != null) {
       long ms = b.refreshInterval.toMillis();
@@ -288,6 +289,10 @@ public final class RepositoryEngine implements AutoCloseable {
 
   private List<Publisher.Drained> drain() {
     List<QueuedBatch> queued = stateStore.queued(maxBatchesPerPublish);
+    // batches older than the oldest still queued were published (by a submit racing a publish,
+    // or by another node): forget them
+    long oldest = queued.isEmpty() ? Long.MAX_VALUE : queued.get(0).seq();
+    accepted.keySet().removeIf(seq -> seq < oldest);
     List<Publisher.Drained> out = new ArrayList<>(queued.size());
     for (QueuedBatch q : queued) {
       SoftReference<ArtifactBatch> ref = accepted.get(q.seq());

@@ -483,6 +483,35 @@ class RepositoryEngineTest {
     assertEquals(120, repo.verify().targetCount());
   }
 
+  @Test
+  void publish_reportsProgressAndExpiriesToTheListener() {
+    repo = new TestRepository(dir);
+    List<long[]> progress = java.util.Collections.synchronizedList(new ArrayList<>());
+    Map<String, java.time.Instant> expiries = new java.util.concurrent.ConcurrentHashMap<>();
+    engine =
+        repo.engineBuilder()
+            .listener(
+                new EngineListener() {
+                  @Override
+                  public void progress(String step, long done, long total) {
+                    progress.add(new long[] {done, total});
+                  }
+
+                  @Override
+                  public void roleExpires(String role, java.time.Instant expires) {
+                    expiries.put(role, expires);
+                  }
+                })
+            .build();
+    engine.bootstrap(repo.bootstrapRequest(4096));
+    engine.forceUpdate(Set.of("bins"));
+    long[] last = progress.get(progress.size() - 1);
+    assertEquals(4096, last[0]);
+    assertEquals(4096, last[1]);
+    assertEquals(TestRepository.START.plus(Duration.ofDays(1)), expiries.get("timestamp"));
+    assertTrue(expiries.keySet().containsAll(Set.of("root", "targets", "snapshot", "bins")));
+  }
+
   @ParameterizedTest
   @EnumSource(KeyScheme.class)
   void everyOnlineKeyType_publishesVerifiableMetadata(KeyScheme scheme) {

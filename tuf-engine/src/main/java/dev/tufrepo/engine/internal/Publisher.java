@@ -56,6 +56,7 @@ public final class Publisher {
   private final int parallelism;
   private final BinCache cache;
   private final boolean verifyBinSignatures;
+  private final dev.tufrepo.engine.EngineListener listener;
 
   public Publisher(
       MetadataStore metadataStore,
@@ -65,7 +66,9 @@ public final class Publisher {
       BinCache cache,
       double refreshFraction,
       Duration minMargin,
-      boolean verifyBinSignatures) {
+      boolean verifyBinSignatures,
+      dev.tufrepo.engine.EngineListener listener) {
+    this.listener = listener;
     this.metadataStore = metadataStore;
     this.stateStore = stateStore;
     this.executor = executor;
@@ -166,8 +169,20 @@ public final class Publisher {
     Instant binExpires = now.plus(binPeriod);
     boolean[] notFound = new boolean[ops.size()];
     BinSigning signing = new BinSigning(state, signer, verifyBinSignatures);
+    int total = work.size();
+    java.util.concurrent.atomic.AtomicInteger signed =
+        new java.util.concurrent.atomic.AtomicInteger();
     List<BinDone> done =
-        parallel(work, w -> applyBin(state, w, binExpires, signing, now, forceBins, notFound));
+        parallel(
+            work,
+            w -> {
+              BinDone d = applyBin(state, w, binExpires, signing, now, forceBins, notFound);
+              int n = signed.incrementAndGet();
+              if (n % 1024 == 0 || n == total) {
+                listener.progress("sign bins", n, total);
+              }
+              return d;
+            });
 
     trace.mark("bins");
     // 3. targets, snapshot, timestamp
