@@ -60,6 +60,9 @@ public final class RepositoryEngine implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(RepositoryEngine.class.getName());
   static final String LEASE = "publish";
 
+  /** The group commit window of {@link Builder#autoPublish()}. */
+  public static final Duration DEFAULT_GROUP_COMMIT_WINDOW = Duration.ofSeconds(1);
+
   private final MetadataStore metadataStore;
   private final StateStore stateStore;
   private final KeyVault keyVault;
@@ -567,8 +570,16 @@ public final class RepositoryEngine implements AutoCloseable {
      * cost one snapshot (RSTUF publishes per request). Off unless set; 1 s is typical.
      */
     public Builder autoPublish(Duration window) {
+      if (window != null && (window.isNegative() || window.isZero())) {
+        throw new IllegalArgumentException("the group commit window must be positive");
+      }
       this.autoPublish = window;
       return this;
+    }
+
+    /** Group commit with the default window of 1 s. */
+    public Builder autoPublish() {
+      return autoPublish(DEFAULT_GROUP_COMMIT_WINDOW);
     }
 
     /**
