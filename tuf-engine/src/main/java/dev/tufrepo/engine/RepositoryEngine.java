@@ -4,6 +4,7 @@ import dev.tufrepo.engine.internal.ArtifactRules;
 import dev.tufrepo.engine.internal.BatchCodec;
 import dev.tufrepo.engine.internal.BinCache;
 import dev.tufrepo.engine.internal.Bootstrapper;
+import dev.tufrepo.engine.internal.Lifecycle;
 import dev.tufrepo.engine.internal.Publisher;
 import dev.tufrepo.engine.internal.RepoState;
 import dev.tufrepo.engine.internal.SettingKeys;
@@ -128,7 +129,7 @@ public final class RepositoryEngine implements AutoCloseable {
       timers.add(
           scheduler.scheduleWithFixedDelay(this::refreshQuietly, ms, ms, TimeUnit.MILLISECONDS));
     }
-    if (autoPublish != null && state != null && stateStore.queueDepth() > 0) {
+    if (autoPublish != null && state != null && queuedBatchWantsPublish()) {
       schedulePublish();
     }
   }
@@ -217,7 +218,7 @@ public final class RepositoryEngine implements AutoCloseable {
             new TaskRecord(taskId, batch.taskName(), TaskStates.PENDING, now(), null), payload);
     accepted.put(seq, new SoftReference<>(batch));
     listener.queueDepth(stateStore.queueDepth());
-    if (autoPublish != null) {
+    if (autoPublish != null && batch.publish()) {
       schedulePublish();
     }
   }
@@ -348,17 +349,32 @@ public final class RepositoryEngine implements AutoCloseable {
     scheduler.schedule(
         () -> {
           publishScheduled.set(false);
+          boolean again;
           try {
-            publish();
+            // batches beyond maxBatchesPerPublish wait for another round
+            again = publish().batches() >= maxBatchesPerPublish;
           } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "automatic publish failed: " + e.getMessage(), e);
+            again = true;
           }
-          if (!closed && stateStore.queueDepth() > 0) {
+          if (!closed && again && queuedBatchWantsPublish()) {
             schedulePublish();
           }
         },
         autoPublish.toMillis(),
         TimeUnit.MILLISECONDS);
+  }
+
+  /** Whether a queued batch asked to be published (publish=false batches wait for a publish). */
+  private boolean queuedBatchWantsPublish() {
+    for (QueuedBatch q : stateStore.queued(maxBatchesPerPublish)) {
+      SoftReference<ArtifactBatch> ref = accepted.get(q.seq());
+      ArtifactBatch b = ref == null ? null : ref.get();
+      if ((b != null ? b : BatchCodec.decode(q.payload())).publish()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void refreshQuietly() {
@@ -396,12 +412,12 @@ public final class RepositoryEngine implements AutoCloseable {
    * @return false when the repository is bootstrapped, being bootstrapped, or locked
    */
   public boolean lockBootstrap(String taskId) {
-    throw new EngineException("not implemented yet: lockBootstrap");
+    return stateStore.compareAndSetSetting(SettingKeys.BOOTSTRAP, null, "pre-" + taskId);
   }
 
   /** Clears the bootstrap lock {@code pre-<taskId>}; any other bootstrap state is left alone. */
   public void releaseBootstrapLock(String taskId) {
-    throw new EngineException("not implemented yet: releaseBootstrapLock");
+    stateStore.compareAndSetSetting(SettingKeys.BOOTSTRAP, "pre-" + taskId, null);
   }
 
   /**
@@ -409,7 +425,7 @@ public final class RepositoryEngine implements AutoCloseable {
    * asynchronously, so {@code GET /task} knows it at once).
    */
   public void taskReceived(String taskId, String taskName) {
-    throw new EngineException("not implemented yet: taskReceived");
+    stateStore.putTask(new TaskRecord(taskId, taskName, TaskStates.RECEIVED, now(), null));
   }
 
   /**
@@ -468,7 +484,38 @@ public final class RepositoryEngine implements AutoCloseable {
    * {@code snapshot}, {@code timestamp}, {@code bins}); applies from each role's next version.
    */
   public TaskResult updateSettings(String taskId, Map<String, Integer> expirationDays) {
-    throw new EngineException("not implemented yet: updateSettings");
+    return runTask(
+        taskId,
+        "update_settings",
+        () -> {
+          Instant now = now();
+          if (state == null) {
+            return TaskResult.failed(
+                "update_settings",
+                now,
+                "Update Settings Failed",
+                "Update Settings requires a completed bootstrap");
+          }
+          if (expirationDays == null || expirationDays.isEmpty()) {
+            return TaskResult.failed(
+                "update_settings",
+                now,
+                "Update Settings Failed",
+                "No role provided for expiration policy change");
+          }
+          return underLease(
+              token -> {
+                reloadIfChanged();
+                Lifecycle.SettingsUpdate u =
+                    Lifecycle.updateSettings(state.settings(), expirationDays, usesSuccinctBins());
+                if (!u.updated().isEmpty()) {
+                  stateStore.putSettings(u.values());
+                  state = state.withSettings(u.settings());
+                }
+                return TaskResult.ok(
+                    "update_settings", now, "Update Settings Succeded", u.details());
+              });
+        });
   }
 
   /**
@@ -482,12 +529,14 @@ public final class RepositoryEngine implements AutoCloseable {
 
   /** Whether targets delegates to succinct hash bins (false with custom delegations). */
   public boolean usesSuccinctBins() {
-    throw new EngineException("not implemented yet: usesSuccinctBins");
+    RepoState s = state;
+    return s == null || s.bins() != null;
   }
 
   /** RSTUF {@code GET /api/v1/config} data: lower-cased setting names to values. */
   public Map<String, dev.tufrepo.json.JsonValue> config() {
-    throw new EngineException("not implemented yet: config");
+    requireBootstrapped();
+    return Lifecycle.config(state, stateStore.setting(SettingKeys.BOOTSTRAP).orElse(null));
   }
 
   /**
@@ -495,7 +544,31 @@ public final class RepositoryEngine implements AutoCloseable {
    * {"artifact_roles": [...]}} name the roles that changed.
    */
   public TaskResult publishTask(String taskId) {
-    throw new EngineException("not implemented yet: publishTask");
+    return runTask(
+        taskId,
+        "publish_artifacts",
+        () -> {
+          PublishResult r = state == null ? null : publish();
+          List<dev.tufrepo.json.JsonValue> roles = new ArrayList<>();
+          if (r != null) {
+            for (String role : new java.util.TreeSet<>(r.roleVersions().keySet())) {
+              if (!Lifecycle.TOP_LEVEL.contains(role)) {
+                roles.add(new dev.tufrepo.json.JsonString(role));
+              }
+            }
+          }
+          Map<String, dev.tufrepo.json.JsonValue> details = new java.util.HashMap<>();
+          details.put(
+              "artifact_roles",
+              roles.isEmpty()
+                  ? dev.tufrepo.json.JsonNull.INSTANCE
+                  : new dev.tufrepo.json.JsonArray(roles));
+          return TaskResult.ok(
+              "publish_artifacts",
+              now(),
+              "Publish Artifacts Processed",
+              dev.tufrepo.json.JsonObject.of(details));
+        });
   }
 
   /**
@@ -508,6 +581,41 @@ public final class RepositoryEngine implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------- plumbing
+
+  /**
+   * Runs task {@code taskId}: RUNNING while it runs, then SUCCESS or ERRORED by the result's
+   * status; an exception records FAILURE with {@code {"message": reason}} and is rethrown.
+   */
+  private TaskResult runTask(
+      String taskId, String name, java.util.function.Supplier<TaskResult> work) {
+    stateStore.putTask(new TaskRecord(taskId, name, TaskStates.RUNNING, now(), null));
+    TaskResult r;
+    try {
+      r = work.get();
+    } catch (RuntimeException e) {
+      String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      String json =
+          new String(
+              dev.tufrepo.json.Json.write(
+                  dev.tufrepo.json.JsonObject.of(
+                      Map.of("message", new dev.tufrepo.json.JsonString(reason)))),
+              java.nio.charset.StandardCharsets.UTF_8);
+      try {
+        stateStore.putTask(new TaskRecord(taskId, name, TaskStates.FAILURE, now(), json));
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    stateStore.putTask(
+        new TaskRecord(
+            taskId,
+            name,
+            r.status() ? TaskStates.SUCCESS : TaskStates.ERRORED,
+            r.lastUpdate(),
+            r.toJsonText()));
+    return r;
+  }
 
   private interface LeaseWork<T> {
     T run(long token);
