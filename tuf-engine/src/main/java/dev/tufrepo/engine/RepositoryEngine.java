@@ -7,11 +7,20 @@ import dev.tufrepo.engine.internal.Bootstrapper;
 import dev.tufrepo.engine.internal.Lifecycle;
 import dev.tufrepo.engine.internal.Publisher;
 import dev.tufrepo.engine.internal.RepoState;
+import dev.tufrepo.engine.internal.RootRotation;
 import dev.tufrepo.engine.internal.SettingKeys;
 import dev.tufrepo.engine.internal.StateLoader;
+import dev.tufrepo.json.JsonObject;
+import dev.tufrepo.json.JsonString;
 import dev.tufrepo.keyvault.KeyVault;
 import dev.tufrepo.model.Key;
+import dev.tufrepo.model.Metadata;
+import dev.tufrepo.model.Role;
+import dev.tufrepo.model.Root;
+import dev.tufrepo.model.Signature;
 import dev.tufrepo.model.Signer;
+import dev.tufrepo.model.TufRole;
+import dev.tufrepo.model.Verification;
 import dev.tufrepo.storage.Lease;
 import dev.tufrepo.storage.MetadataStore;
 import dev.tufrepo.storage.QueuedBatch;
@@ -269,26 +278,44 @@ public final class RepositoryEngine implements AutoCloseable {
     return underLease(
         token -> {
           reloadIfChanged();
-          List<Publisher.Drained> drained = drain ? drain() : List.of();
-          try {
-            Publisher.Outcome out =
-                publisher.publish(state, drained, force, onlineSigner(), now(), token);
-            state = out.state();
-            for (Publisher.Drained d : drained) {
-              accepted.remove(d.seq());
-            }
-            if (!out.result().isEmpty() || !drained.isEmpty()) {
-              listener.published(out.result());
-              announceExpiries();
-              listener.queueDepth(stateStore.queueDepth());
-            }
-            return out.result();
-          } catch (RuntimeException e) {
-            markErrored(drained, e);
-            listener.publishFailed(e);
-            throw e;
-          }
+          return publishLocked(token, drain, force, null);
         });
+  }
+
+  /**
+   * One publish under the lease: drains the queue when asked, re-signs {@code force}, and publishes
+   * {@code newRoot} (may be null), moving to its online key when that changed.
+   */
+  private PublishResult publishLocked(
+      long token, boolean drain, Set<String> force, Publisher.NewRoot newRoot) {
+    Signer useSigner = onlineSigner();
+    if (newRoot != null
+        && !(newRoot.settings().onlineKeyId().equals(state.settings().onlineKeyId())
+            && newRoot.settings().onlineKeyUri().equals(state.settings().onlineKeyUri()))) {
+      String id = newRoot.settings().onlineKeyId();
+      useSigner =
+          resolveSigner(newRoot.settings().onlineKeyUri(), newRoot.root().signed().keys().get(id));
+    }
+    List<Publisher.Drained> drained = drain ? drain() : List.of();
+    try {
+      Publisher.Outcome out =
+          publisher.publish(state, drained, force, useSigner, now(), token, newRoot);
+      state = out.state();
+      signer = useSigner;
+      for (Publisher.Drained d : drained) {
+        accepted.remove(d.seq());
+      }
+      if (!out.result().isEmpty() || !drained.isEmpty()) {
+        listener.published(out.result());
+        announceExpiries();
+        listener.queueDepth(stateStore.queueDepth());
+      }
+      return out.result();
+    } catch (RuntimeException e) {
+      markErrored(drained, e);
+      listener.publishFailed(e);
+      throw e;
+    }
   }
 
   private List<Publisher.Drained> drain() {
@@ -436,7 +463,74 @@ public final class RepositoryEngine implements AutoCloseable {
    * is re-signed with the new key in the same publish.
    */
   public TaskResult updateRoot(String taskId, byte[] rootJson) {
-    throw new EngineException("not implemented yet: updateRoot");
+    return runTask(
+        taskId,
+        MU,
+        () -> {
+          Instant now = now();
+          if (state == null) {
+            return TaskResult.failed(
+                MU, now, MU_FAILED, "Metadata Update requires a completed bootstrap");
+          }
+          Metadata<Root> root;
+          try {
+            root = Metadata.parseRoot(rootJson);
+          } catch (dev.tufrepo.TufException e) {
+            return TaskResult.failed(
+                MU,
+                now,
+                MU_FAILED,
+                isRootType(rootJson)
+                    ? "Failed to verify the trust: " + e.getMessage()
+                    : "Unsupported Metadata type");
+          }
+          return underLease(
+              token -> {
+                reloadIfChanged();
+                String problem = RootRotation.problem(state.root().signed(), root, now);
+                if (problem != null) {
+                  return TaskResult.failed(
+                      MU, now, MU_FAILED, "Failed to verify the trust: " + problem);
+                }
+                Map<String, dev.tufrepo.json.JsonValue> details = new java.util.HashMap<>();
+                details.put("role", new JsonString(TufRole.ROOT));
+                if (!RootRotation.complete(state.root().signed(), root)) {
+                  stateStore.putSigningSession(
+                      TufRole.ROOT, new String(rootJson, java.nio.charset.StandardCharsets.UTF_8));
+                  details.put("update", new JsonString(pendingText(root)));
+                } else {
+                  publishRoot(token, rootJson, root);
+                }
+                return TaskResult.ok(MU, now, "Metadata Update Processed", JsonObject.of(details));
+              });
+        });
+  }
+
+  private static final String MU = "metadata_update";
+  private static final String MU_FAILED = "Metadata Update Failed";
+  private static final String SIGN = "sign_metadata";
+  private static final String SIGN_FAILED = "Signature Failed";
+  private static final String SIGN_OK = "Signature Processed";
+
+  private static String pendingText(Metadata<Root> root) {
+    return "Root v" + root.signed().version() + " is pending signatures";
+  }
+
+  private static boolean isRootType(byte[] json) {
+    try {
+      return dev.tufrepo.json.Json.parse(json) instanceof JsonObject o
+          && o.get("signed") instanceof JsonObject signed
+          && new JsonString(Root.TYPE).equals(signed.get("_type"));
+    } catch (RuntimeException e) {
+      return true;
+    }
+  }
+
+  /** Publishes a root whose thresholds hold (under the lease); clears the root signing session. */
+  private void publishRoot(long token, byte[] bytes, Metadata<Root> root) {
+    RepositorySettings next = RootRotation.settingsFor(state.settings(), root.signed());
+    publishLocked(token, true, Set.of(), new Publisher.NewRoot(root, bytes, next));
+    stateStore.putSigningSession(TufRole.ROOT, null);
   }
 
   /**
@@ -445,7 +539,105 @@ public final class RepositoryEngine implements AutoCloseable {
    * during a bootstrap in the signing state, finishes the bootstrap.
    */
   public TaskResult sign(String taskId, String role, byte[] signatureJson) {
-    throw new EngineException("not implemented yet: sign");
+    return runTask(
+        taskId,
+        SIGN,
+        () -> {
+          checkRoleName("role", role);
+          Signature sig;
+          try {
+            sig = Signature.fromJson(dev.tufrepo.json.Json.parse(signatureJson), "signature");
+          } catch (dev.tufrepo.TufException e) {
+            throw new InvalidRequestException("signature", e.getMessage());
+          }
+          Instant now = now();
+          return underLease(
+              token -> {
+                Optional<String> pending = stateStore.signingSession(role);
+                if (pending.isEmpty()) {
+                  return TaskResult.failed(
+                      SIGN, now, SIGN_FAILED, "No signatures pending for " + role);
+                }
+                byte[] bytes = pending.get().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                if (role.equals(TufRole.ROOT)) {
+                  return signRoot(token, Metadata.parseRoot(bytes), sig, now);
+                }
+                return signDelegated(token, role, bytes, sig, now);
+              });
+        });
+  }
+
+  private TaskResult signRoot(long token, Metadata<Root> pending, Signature sig, Instant now) {
+    String bootstrap = stateStore.setting(SettingKeys.BOOTSTRAP).orElse(null);
+    if (bootstrap != null && bootstrap.startsWith("signing-")) {
+      Root r = pending.signed();
+      if (!RootRotation.validUnder(sig, r, pending.signedBytes())) {
+        return TaskResult.failed(SIGN, now, SIGN_FAILED, "Invalid signature");
+      }
+      Metadata<Root> md = pending.withSignature(sig);
+      Role rootRole = r.role(TufRole.ROOT);
+      if (Verification.countValid(rootRole, r.keys(), md.signedBytes(), md)
+          < rootRole.threshold()) {
+        putSession(TufRole.ROOT, md);
+        return TaskResult.ok(
+            SIGN, now, SIGN_OK, details("bootstrap", "Root v1 is pending signatures"));
+      }
+      state =
+          Bootstrapper.completeSigned(
+              bootstrap.substring("signing-".length()),
+              md.toJson(),
+              now,
+              stateStore,
+              metadataStore,
+              this::resolveSigner,
+              token);
+      signer = null;
+      cache.clear();
+      announceExpiries();
+      return TaskResult.ok(SIGN, now, SIGN_OK, details("bootstrap", "Bootstrap Finished"));
+    }
+    if (state == null) {
+      return TaskResult.failed(SIGN, now, SIGN_FAILED, "No signatures pending for root");
+    }
+    reloadIfChanged();
+    if (!RootRotation.counts(sig, state.root().signed(), pending)) {
+      return TaskResult.failed(SIGN, now, SIGN_FAILED, "Invalid signature");
+    }
+    Metadata<Root> md = pending.withSignature(sig);
+    String problem = RootRotation.problem(state.root().signed(), md, now);
+    if (problem != null) {
+      return TaskResult.failed(SIGN, now, SIGN_FAILED, "Failed to verify the trust: " + problem);
+    }
+    if (!RootRotation.complete(state.root().signed(), md)) {
+      putSession(TufRole.ROOT, md);
+      return TaskResult.ok(SIGN, now, SIGN_OK, details("update", pendingText(md)));
+    }
+    publishRoot(token, md.toJson(), md);
+    return TaskResult.ok(SIGN, now, SIGN_OK, details("update", "Metadata update finished"));
+  }
+
+  private TaskResult signDelegated(
+      long token, String role, byte[] pending, Signature sig, Instant now) {
+    throw new EngineException("not implemented yet: signing delegated roles");
+  }
+
+  private void putSession(String role, Metadata<?> md) {
+    stateStore.putSigningSession(
+        role, new String(md.toJson(), java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private static JsonObject details(String key, String text) {
+    return JsonObject.of(Map.of(key, new JsonString(text)));
+  }
+
+  private static final java.util.regex.Pattern ROLE_NAME =
+      java.util.regex.Pattern.compile("[a-zA-Z0-9_-]+");
+
+  /** RSTUF's role name rule, checked on every endpoint (RSTUF checks it at bootstrap only). */
+  static void checkRoleName(String field, String role) {
+    if (role == null || !ROLE_NAME.matcher(role).matches()) {
+      throw new InvalidRequestException(field, "role names match [a-zA-Z0-9_-]+");
+    }
   }
 
   /**
@@ -453,12 +645,46 @@ public final class RepositoryEngine implements AutoCloseable {
    * during a bootstrap in the signing state, stops the bootstrap.
    */
   public TaskResult deleteSigning(String taskId, String role) {
-    throw new EngineException("not implemented yet: deleteSigning");
+    String name = "delete_sign_metadata";
+    return runTask(
+        taskId,
+        name,
+        () -> {
+          checkRoleName("role", role);
+          Instant now = now();
+          return underLease(
+              token -> {
+                if (stateStore.signingSession(role).isEmpty()) {
+                  return TaskResult.failed(
+                      name,
+                      now,
+                      "Deletion of " + role + " metadata failed.",
+                      "The " + role + " role is not in a signing process.");
+                }
+                stateStore.putSigningSession(role, null);
+                JsonObject details = null;
+                String bootstrap = stateStore.setting(SettingKeys.BOOTSTRAP).orElse(null);
+                if (role.equals(TufRole.ROOT)
+                    && bootstrap != null
+                    && bootstrap.startsWith("signing-")) {
+                  Map<String, String> reset = new java.util.HashMap<>();
+                  reset.put(SettingKeys.BOOTSTRAP, null);
+                  reset.put(SettingKeys.BOOTSTRAP_REQUEST, null);
+                  stateStore.putSettings(reset);
+                  details = details("bootstrap", "Bootstrap process has been stopped");
+                }
+                return TaskResult.ok(
+                    name,
+                    now,
+                    "Deletion of " + role + " metadata successful, signing process stopped",
+                    details);
+              });
+        });
   }
 
   /** Whether metadata of {@code role} waits for signatures. */
   public boolean hasSigningSession(String role) {
-    throw new EngineException("not implemented yet: hasSigningSession");
+    return stateStore.signingSession(role).isPresent();
   }
 
   /**
@@ -467,7 +693,30 @@ public final class RepositoryEngine implements AutoCloseable {
    * is pending.
    */
   public Map<String, dev.tufrepo.json.JsonValue> pendingSigning() {
-    throw new EngineException("not implemented yet: pendingSigning");
+    Map<String, dev.tufrepo.json.JsonValue> out = new java.util.TreeMap<>();
+    boolean targetsType = false;
+    for (Map.Entry<String, String> e : stateStore.signingSessions().entrySet()) {
+      if (e.getValue() == null) {
+        continue;
+      }
+      dev.tufrepo.json.JsonValue md = dev.tufrepo.json.Json.parse(e.getValue());
+      out.put(e.getKey(), md);
+      targetsType |=
+          md instanceof JsonObject o
+              && o.get("signed") instanceof JsonObject signed
+              && new JsonString("targets").equals(signed.get("_type"));
+    }
+    RepoState s = state;
+    if (s != null && out.containsKey(TufRole.ROOT)) {
+      String name = s.root().signed().version() + ".root.json";
+      metadataStore
+          .read(name)
+          .ifPresent(b -> out.put("trusted_root", dev.tufrepo.json.Json.parse(b)));
+    }
+    if (s != null && targetsType) {
+      out.put("trusted_targets", dev.tufrepo.json.Json.parse(s.targets().bytes()));
+    }
+    return out;
   }
 
   /**
