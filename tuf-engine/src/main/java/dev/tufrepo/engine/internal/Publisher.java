@@ -17,7 +17,6 @@ import dev.tufrepo.model.Root;
 import dev.tufrepo.model.Signed;
 import dev.tufrepo.model.Signer;
 import dev.tufrepo.model.Snapshot;
-import dev.tufrepo.model.SuccinctRoles;
 import dev.tufrepo.model.TargetFile;
 import dev.tufrepo.model.Targets;
 import dev.tufrepo.model.Timestamp;
@@ -152,7 +151,7 @@ public final class Publisher {
     RepoState state = newRoot == null ? previous : withNewRoot(previous, newRoot, signer, now);
     Trace trace = new Trace("publish");
     RepositorySettings settings = state.settings();
-    SuccinctRoles bins = state.bins();
+    RoleMap bins = RoleMap.of(state);
 
     // 1. group the changes by bin, in acceptance order
     List<Op> ops = new ArrayList<>();
@@ -170,35 +169,43 @@ public final class Publisher {
     trace.mark("ops");
     int[] binOf = binIndexes(ops, bins);
     trace.mark("binIndex");
-    int nb = (int) bins.numberOfBins();
+    int nb = bins.size();
     int[] count = new int[nb];
     for (int b : binOf) {
-      count[b]++;
+      if (b >= 0) {
+        count[b]++;
+      }
     }
     @SuppressWarnings("unchecked")
     List<Op>[] byBin = new List[nb];
     for (int i = 0; i < ops.size(); i++) {
       int b = binOf[i];
+      if (b < 0) {
+        continue; // no online role is trusted for this path: reported as invalid
+      }
       if (byBin[b] == null) {
         byBin[b] = new ArrayList<>(count[b]);
       }
       byBin[b].add(ops.get(i));
     }
-    Duration binPeriod = settings.expiration(RepositorySettings.BINS);
-    boolean forceBins = force.contains(RepositorySettings.BINS);
+    boolean forceAll = force.contains(RepositorySettings.BINS);
+    Set<String> forced = force;
     List<BinWork> work = new ArrayList<>();
     int refreshed = 0;
     for (int i = 0; i < nb; i++) {
-      String bin = bins.roleName(i);
+      String bin = bins.name(i);
+      Instant expires = state.binExpires().get(bin);
+      if (!bins.online(i) || expires == null) {
+        continue; // offline roles are signed by their key holders
+      }
       if (byBin[i] != null) {
         work.add(new BinWork(bin, i, byBin[i]));
-      } else if (forceBins || due(state.binExpires().get(bin), binPeriod, now)) {
+      } else if (forceAll || force.contains(bin) || due(expires, settings.expiration(bin), now)) {
         work.add(new BinWork(bin, i, List.of()));
         refreshed++;
       }
     }
     // 2. apply, sign and check each touched bin, in parallel
-    Instant binExpires = now.plus(binPeriod);
     boolean[] notFound = new boolean[ops.size()];
     BinSigning signing = new BinSigning(state, signer, verifyBinSignatures);
     int total = work.size();
@@ -208,7 +215,15 @@ public final class Publisher {
         parallel(
             work,
             w -> {
-              BinDone d = applyBin(state, w, binExpires, signing, now, forceBins, notFound);
+              BinDone d =
+                  applyBin(
+                      state,
+                      w,
+                      now.plus(settings.expiration(w.bin)),
+                      signing,
+                      now,
+                      forceAll || forced.contains(w.bin),
+                      notFound);
               int n = signed.incrementAndGet();
               if (n % 1024 == 0 || n == total) {
                 listener.progress("sign bins", n, total);
@@ -250,6 +265,7 @@ public final class Publisher {
       int v = d.file.metadata().signed().version();
       meta.put(d.bin + ".json", MetaFile.of(v));
       files.put(d.file.versionedName(d.bin), d.file.bytes());
+      Instant binExpires = d.file.metadata().signed().expires();
       versions.put(d.bin, new RoleVersion(v, binExpires));
       newBinExpires.put(d.bin, binExpires);
       published.put(d.bin, v);
@@ -314,7 +330,7 @@ public final class Publisher {
       ClientCheck.checkTopLevel(newTimestamp ? previous : null, next, now);
       for (BinDone d : done) {
         if (d.file != null) {
-          ClientCheck.checkBin(next, d.bin, d.file, state.version(d.bin), now, false);
+          ClientCheck.checkBin(next, d.bin, d.file, state.version(d.bin), now, next.bins() == null);
         }
       }
     }
@@ -414,8 +430,7 @@ public final class Publisher {
       }
     }
     Instant oldExpires = state.binExpires().get(w.bin);
-    boolean refresh =
-        force || due(oldExpires, state.settings().expiration(RepositorySettings.BINS), now);
+    boolean refresh = force || due(oldExpires, state.settings().expiration(w.bin), now);
     if (!changed && !refresh) {
       return new BinDone(w.bin, null, base, false);
     }
@@ -425,7 +440,7 @@ public final class Publisher {
     return new BinDone(w.bin, file, frozen, changed);
   }
 
-  private int[] binIndexes(List<Op> ops, SuccinctRoles bins) {
+  private int[] binIndexes(List<Op> ops, RoleMap bins) {
     int n = ops.size();
     int[] out = new int[n];
     int chunks = n < 20_000 ? 1 : parallelism * 4;
@@ -437,7 +452,8 @@ public final class Publisher {
         ranges,
         r -> {
           for (int i = r[0]; i < r[1]; i++) {
-            out[i] = (int) bins.binIndex(ops.get(i).path);
+            int b = bins.index(ops.get(i).path);
+            out[i] = b >= 0 && bins.online(b) ? b : -1;
           }
           return null;
         });
@@ -488,7 +504,7 @@ public final class Publisher {
       List<Drained> drained,
       List<Op> ops,
       int[] binOf,
-      SuccinctRoles bins,
+      RoleMap bins,
       boolean[] notFound,
       Instant now) {
     int n = drained.size();
@@ -496,7 +512,9 @@ public final class Publisher {
     List<List<JsonValue>> deleted = new ArrayList<>(n);
     List<List<JsonValue>> missing = new ArrayList<>(n);
     List<Set<String>> roles = new ArrayList<>(n);
+    List<List<JsonValue>> invalid = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
+      invalid.add(new ArrayList<>());
       added.add(new ArrayList<>());
       deleted.add(new ArrayList<>());
       missing.add(new ArrayList<>());
@@ -508,11 +526,13 @@ public final class Publisher {
     for (int i = 0; i < ops.size(); i++) {
       Op op = ops.get(i);
       JsonString path = new JsonString(op.path);
-      if (op.info != null) {
+      if (op.info != null && binOf[i] < 0) {
+        invalid.get(op.batch).add(path);
+      } else if (op.info != null) {
         added.get(op.batch).add(path);
-        roles.get(op.batch).add(bins.roleName(binOf[i]));
+        roles.get(op.batch).add(bins.name(binOf[i]));
         a++;
-      } else if (notFound[i]) {
+      } else if (notFound[i] || binOf[i] < 0) {
         missing.get(op.batch).add(path);
         nf++;
       } else {
@@ -540,7 +560,7 @@ public final class Publisher {
         roles.get(i).forEach(s -> roleNames.add(new JsonString(s)));
         Map<String, JsonValue> details = new HashMap<>();
         details.put("added_artifacts", new JsonArray(added.get(i)));
-        details.put("invalid_paths", new JsonArray(List.of()));
+        details.put("invalid_paths", new JsonArray(invalid.get(i)));
         details.put("artifact_roles", new JsonArray(roleNames));
         if (!d.batch().removes().isEmpty()) {
           details.put("deleted_artifacts", new JsonArray(deleted.get(i)));
