@@ -115,6 +115,15 @@ public final class Publisher {
   public record NewRoot(Metadata<Root> root, byte[] bytes, RepositorySettings settings) {}
 
   /**
+   * New custom delegations for targets (null: unchanged), role files to publish with them, and the
+   * settings with the roles' validity periods.
+   */
+  public record DelegationChange(
+      dev.tufrepo.model.Delegations delegations,
+      Map<String, SignedFile<Targets>> roleFiles,
+      RepositorySettings settings) {}
+
+  /**
    * Publishes {@code drained} on top of {@code state}, plus every role due for refresh and every
    * role in {@code force} ({@code targets}, {@code snapshot}, {@code timestamp}, {@code bins}).
    */
@@ -141,6 +150,19 @@ public final class Publisher {
       Instant now,
       long fencingToken,
       NewRoot newRoot) {
+    return publish(previous, drained, force, signer, now, fencingToken, newRoot, null);
+  }
+
+  /** As above, also applying a change of custom delegations (may be null). */
+  public Outcome publish(
+      RepoState previous,
+      List<Drained> drained,
+      Set<String> force,
+      Signer signer,
+      Instant now,
+      long fencingToken,
+      NewRoot newRoot,
+      DelegationChange change) {
     long started = System.nanoTime();
     boolean rotated =
         newRoot != null
@@ -148,7 +170,11 @@ public final class Publisher {
     if (rotated) {
       force = Set.of(TufRole.TARGETS, RepositorySettings.BINS, TufRole.SNAPSHOT, "timestamp");
     }
-    RepoState state = newRoot == null ? previous : withNewRoot(previous, newRoot, signer, now);
+    RepoState rooted = newRoot == null ? previous : withNewRoot(previous, newRoot, signer, now);
+    RepoState state =
+        change == null ? rooted : withDelegations(previous, rooted, change, signer, now);
+    Map<String, SignedFile<Targets>> roleFiles = change == null ? Map.of() : change.roleFiles();
+    rotated |= change != null; // targets was signed with the new delegations
     Trace trace = new Trace("publish");
     RepositorySettings settings = state.settings();
     RoleMap bins = RoleMap.of(state);
@@ -195,7 +221,7 @@ public final class Publisher {
     for (int i = 0; i < nb; i++) {
       String bin = bins.name(i);
       Instant expires = state.binExpires().get(bin);
-      if (!bins.online(i) || expires == null) {
+      if (!bins.online(i) || expires == null || roleFiles.containsKey(bin)) {
         continue; // offline roles are signed by their key holders
       }
       if (byBin[i] != null) {
@@ -281,6 +307,23 @@ public final class Publisher {
       versions.put(TufRole.TARGETS, new RoleVersion(v, targets.metadata().signed().expires()));
       published.put(TufRole.TARGETS, v);
     }
+    for (Map.Entry<String, SignedFile<Targets>> e : roleFiles.entrySet()) {
+      if (meta == null) {
+        meta = new TreeMap<>(Json.CODE_POINT_ORDER);
+        meta.putAll(prevSnap.meta());
+      }
+      if (newBinExpires == state.binExpires()) {
+        newBinExpires = new HashMap<>(state.binExpires());
+      }
+      Targets roleMd = e.getValue().metadata().signed();
+      meta.put(e.getKey() + ".json", MetaFile.of(roleMd.version()));
+      files.put(e.getValue().versionedName(e.getKey()), e.getValue().bytes());
+      versions.put(e.getKey(), new RoleVersion(roleMd.version(), roleMd.expires()));
+      published.put(e.getKey(), roleMd.version());
+      if (RoleMap.of(state).onlineNames().contains(e.getKey())) {
+        newBinExpires.put(e.getKey(), roleMd.expires());
+      }
+    }
     if (newRoot != null) {
       int v = newRoot.root().signed().version();
       files.put(v + ".root.json", newRoot.bytes());
@@ -332,6 +375,11 @@ public final class Publisher {
         if (d.file != null) {
           ClientCheck.checkBin(next, d.bin, d.file, state.version(d.bin), now, next.bins() == null);
         }
+      }
+      for (Map.Entry<String, SignedFile<Targets>> e : roleFiles.entrySet()) {
+        MetaFile before = prevSnap.meta().get(e.getKey() + ".json");
+        ClientCheck.checkBin(
+            next, e.getKey(), e.getValue(), before == null ? 0 : before.version(), now, true);
       }
     }
 
@@ -404,6 +452,26 @@ public final class Publisher {
                 .withExpires(now.plus(state.settings().expiration(TufRole.TARGETS))),
             signer);
     return state.with(signedTargets, state.snapshot(), state.timestamp(), state.binExpires());
+  }
+
+  /** {@code state} with targets re-signed over the changed delegations and the new settings. */
+  private static RepoState withDelegations(
+      RepoState previous, RepoState state, DelegationChange change, Signer signer, Instant now) {
+    Targets t = previous.targets().metadata().signed();
+    Targets changed = change.delegations() == null ? t : t.withDelegations(change.delegations());
+    SignedFile<Targets> signedTargets =
+        SignedFile.sign(
+            changed
+                .withVersion(t.version() + 1)
+                .withExpires(now.plus(change.settings().expiration(TufRole.TARGETS))),
+            signer);
+    Map<String, Instant> expires = new HashMap<>(state.binExpires());
+    RepoState next =
+        state
+            .withSettings(change.settings())
+            .with(signedTargets, state.snapshot(), state.timestamp(), expires);
+    expires.keySet().retainAll(RoleMap.of(next).onlineNames());
+    return next;
   }
 
   private BinDone applyBin(
