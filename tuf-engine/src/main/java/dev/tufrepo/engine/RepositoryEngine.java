@@ -387,6 +387,126 @@ public final class RepositoryEngine implements AutoCloseable {
     }
   }
 
+  // ---------------------------------------------------------------- lifecycle (issue 7)
+
+  /**
+   * Takes the bootstrap lock before a bootstrap task runs (RSTUF's API sets {@code BOOTSTRAP} to
+   * {@code pre-<taskId>}): sets it only when there is no bootstrap state at all.
+   *
+   * @return false when the repository is bootstrapped, being bootstrapped, or locked
+   */
+  public boolean lockBootstrap(String taskId) {
+    throw new EngineException("not implemented yet: lockBootstrap");
+  }
+
+  /** Clears the bootstrap lock {@code pre-<taskId>}; any other bootstrap state is left alone. */
+  public void releaseBootstrapLock(String taskId) {
+    throw new EngineException("not implemented yet: releaseBootstrapLock");
+  }
+
+  /**
+   * Records task {@code taskId} as {@code RECEIVED} (REST calls this before running the task
+   * asynchronously, so {@code GET /task} knows it at once).
+   */
+  public void taskReceived(String taskId, String taskName) {
+    throw new EngineException("not implemented yet: taskReceived");
+  }
+
+  /**
+   * Task {@code metadata_update}: a new root ({@code POST /api/v1/metadata}). Its version must be
+   * the trusted one + 1; a signature counts when valid under the trusted or the new root, and the
+   * thresholds of both must hold. A root short of signatures waits in a signing session. The root
+   * is published exactly as received. When the new root changes the online key, every online role
+   * is re-signed with the new key in the same publish.
+   */
+  public TaskResult updateRoot(String taskId, byte[] rootJson) {
+    throw new EngineException("not implemented yet: updateRoot");
+  }
+
+  /**
+   * Task {@code sign_metadata}: adds one signature ({@code {"keyid", "sig"}}) to the metadata of
+   * {@code role} waiting in a signing session; publishes it when its thresholds hold. For root
+   * during a bootstrap in the signing state, finishes the bootstrap.
+   */
+  public TaskResult sign(String taskId, String role, byte[] signatureJson) {
+    throw new EngineException("not implemented yet: sign");
+  }
+
+  /**
+   * Task {@code delete_sign_metadata}: abandons the signing session of {@code role}; for root
+   * during a bootstrap in the signing state, stops the bootstrap.
+   */
+  public TaskResult deleteSigning(String taskId, String role) {
+    throw new EngineException("not implemented yet: deleteSigning");
+  }
+
+  /** Whether metadata of {@code role} waits for signatures. */
+  public boolean hasSigningSession(String role) {
+    throw new EngineException("not implemented yet: hasSigningSession");
+  }
+
+  /**
+   * RSTUF {@code GET /api/v1/metadata/sign}: role name to the pending metadata, plus {@code
+   * trusted_root} when root is pending and {@code trusted_targets} when a role delegated by targets
+   * is pending.
+   */
+  public Map<String, dev.tufrepo.json.JsonValue> pendingSigning() {
+    throw new EngineException("not implemented yet: pendingSigning");
+  }
+
+  /**
+   * Task {@code force_online_metadata_update}: re-signs the given online roles now, any combination
+   * of {@code targets}, {@code bins} (or the online delegated roles), {@code snapshot} and {@code
+   * timestamp}; an empty set means all of them.
+   */
+  public TaskResult forceOnlineUpdate(String taskId, Set<String> roles) {
+    throw new EngineException("not implemented yet: forceOnlineUpdate");
+  }
+
+  /**
+   * Task {@code update_settings}: changes the expiration days of online roles ({@code targets},
+   * {@code snapshot}, {@code timestamp}, {@code bins}); applies from each role's next version.
+   */
+  public TaskResult updateSettings(String taskId, Map<String, Integer> expirationDays) {
+    throw new EngineException("not implemented yet: updateSettings");
+  }
+
+  /**
+   * Task {@code metadata_delegation}: adds, updates or deletes custom delegated roles (RSTUF {@code
+   * TUFDelegations} JSON). Roles signed by the online key are published at once; roles with offline
+   * keys wait in signing sessions.
+   */
+  public TaskResult delegations(String taskId, DelegationAction action, byte[] delegationsJson) {
+    throw new EngineException("not implemented yet: delegations");
+  }
+
+  /** Whether targets delegates to succinct hash bins (false with custom delegations). */
+  public boolean usesSuccinctBins() {
+    throw new EngineException("not implemented yet: usesSuccinctBins");
+  }
+
+  /** RSTUF {@code GET /api/v1/config} data: lower-cased setting names to values. */
+  public Map<String, dev.tufrepo.json.JsonValue> config() {
+    throw new EngineException("not implemented yet: config");
+  }
+
+  /**
+   * Task {@code publish_artifacts}: publishes everything queued now; details {@code
+   * {"artifact_roles": [...]}} name the roles that changed.
+   */
+  public TaskResult publishTask(String taskId) {
+    throw new EngineException("not implemented yet: publishTask");
+  }
+
+  /**
+   * Deletes consistent-snapshot files beyond the newest {@code keepVersions} of each role that are
+   * older than {@code minAge}; never a file the current snapshot or timestamp references, never a
+   * root. Returns the number of files deleted.
+   */
+  public int pruneOldVersions(int keepVersions, Duration minAge) {
+    throw new EngineException("not implemented yet: pruneOldVersions");
+  }
+
   // ---------------------------------------------------------------- plumbing
 
   private interface LeaseWork<T> {
