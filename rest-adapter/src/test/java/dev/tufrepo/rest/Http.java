@@ -50,7 +50,8 @@ final class Http {
         if (v instanceof JsonObject o) {
           v = o.get(p);
         } else if (v instanceof JsonArray a) {
-          v = a.values().get(Integer.parseInt(p));
+          int i = Integer.parseInt(p);
+          v = i < a.values().size() ? a.values().get(i) : null;
         } else {
           return null;
         }
