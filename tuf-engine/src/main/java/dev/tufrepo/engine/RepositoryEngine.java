@@ -725,7 +725,40 @@ public final class RepositoryEngine implements AutoCloseable {
    * timestamp}; an empty set means all of them.
    */
   public TaskResult forceOnlineUpdate(String taskId, Set<String> roles) {
-    throw new EngineException("not implemented yet: forceOnlineUpdate");
+    String name = "force_online_metadata_update";
+    for (String r : roles) {
+      checkRoleName("roles", r);
+    }
+    return runTask(
+        taskId,
+        name,
+        () -> {
+          if (state == null) {
+            return TaskResult.failed(
+                name,
+                now(),
+                "Force new online metadata update failed",
+                "New metadata updates requre completed bootstrap");
+          }
+          Set<String> force =
+              roles.isEmpty() ? Set.of("targets", "bins", "snapshot", "timestamp") : roles;
+          PublishResult r = forceUpdate(force);
+          java.util.TreeSet<String> updated = new java.util.TreeSet<>();
+          for (String role : r.roleVersions().keySet()) {
+            updated.add(state.bins() != null && state.bins().isDelegatedRole(role) ? "bins" : role);
+          }
+          return TaskResult.ok(
+              name,
+              now(),
+              "Force new online metadata update succeeded",
+              JsonObject.of(
+                  Map.of(
+                      "updated_roles",
+                      new dev.tufrepo.json.JsonArray(
+                          updated.stream()
+                              .map(s -> (dev.tufrepo.json.JsonValue) new JsonString(s))
+                              .toList()))));
+        });
   }
 
   /**
