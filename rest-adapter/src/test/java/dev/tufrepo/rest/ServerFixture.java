@@ -36,6 +36,12 @@ final class ServerFixture implements AutoCloseable {
     if (!"SUCCESS".equals(t.str("data.state"))) {
       throw new AssertionError("bootstrap did not succeed: " + t.body());
     }
+    // the task result is visible a moment before the engine's in-memory state is set (see the
+    // note in coord/engine-lifecycle-api.md); wait for it so tests do not race the engine
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (!server.engine().isBootstrapped() && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
     return id;
   }
 
