@@ -153,6 +153,28 @@ public record ServerConfig(
     return new Builder();
   }
 
+  /** A builder holding this configuration's values. */
+  public Builder toBuilder() {
+    return builder()
+        .host(host)
+        .port(port)
+        .dataDir(dataDir)
+        .metadataDir(metadataDir)
+        .stateDir(stateDir)
+        .keyDir(keyDir)
+        .storageBackend(storageBackend)
+        .keyVaultBackend(keyVaultBackend)
+        .serveMetadata(serveMetadata)
+        .disabledEndpoints(disabledEndpoints)
+        .authTokens(authTokens)
+        .maxBodyBytes(maxBodyBytes)
+        .maxBatchSize(maxBatchSize)
+        .groupCommit(groupCommit)
+        .refreshInterval(refreshInterval)
+        .requestTimeout(requestTimeout)
+        .jsonLogs(jsonLogs);
+  }
+
   /** The defaults, as {@link #resolve} gives them with no flags and no environment. */
   public static ServerConfig defaults() {
     return resolve(Map.of(), Map.of());
