@@ -139,14 +139,7 @@ public record ServerConfig(
   private static IllegalArgumentException invalid(String flag, String reason) {
     Setting s = SETTINGS.stream().filter(x -> x.flag.equals(flag)).findFirst().orElseThrow();
     return new IllegalArgumentException(
-        "setting "
-            + flag
-            + " (--"
-            + flag
-            + " / "
-            + String.join(" / ", s.env)
-            + "): "
-            + reason);
+        "setting " + flag + " (--" + flag + " / " + String.join(" / ", s.env) + "): " + reason);
   }
 
   public static Builder builder() {

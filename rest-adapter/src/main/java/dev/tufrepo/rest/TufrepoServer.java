@@ -235,8 +235,7 @@ public final class TufrepoServer implements AutoCloseable {
 
   private void recordFailure(String taskId, String taskName, String reason) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    String result =
-        "{\"message\":" + jsonb.toJson(reason == null ? "task failed" : reason) + "}";
+    String result = "{\"message\":" + jsonb.toJson(reason == null ? "task failed" : reason) + "}";
     stateStore.putTask(new TaskRecord(taskId, taskName, "FAILURE", now, result));
   }
 
@@ -298,7 +297,8 @@ public final class TufrepoServer implements AutoCloseable {
         System.exit(2);
       }
       int eq = a.indexOf('=');
-      flags.put(eq < 0 ? a.substring(2) : a.substring(2, eq), eq < 0 ? "true" : a.substring(eq + 1));
+      flags.put(
+          eq < 0 ? a.substring(2) : a.substring(2, eq), eq < 0 ? "true" : a.substring(eq + 1));
     }
     ServerConfig config;
     try {

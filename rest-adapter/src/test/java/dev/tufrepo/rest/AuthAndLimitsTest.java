@@ -57,7 +57,10 @@ class AuthAndLimitsTest {
 
       Http admin = anon.withHeader("Authorization", "bearer " + ADMIN);
       String id =
-          admin.post("/api/v1/bootstrap", Ceremony.payload(f.repo, 4)).expect(202).str("data.task_id");
+          admin
+              .post("/api/v1/bootstrap", Ceremony.payload(f.repo, 4))
+              .expect(202)
+              .str("data.task_id");
       assertEquals("SUCCESS", admin.waitForTask(id).str("data.state"));
       writer.post("/api/v1/artifacts", Ceremony.artifacts("w/x.tgz")).expect(202);
 
@@ -75,8 +78,7 @@ class AuthAndLimitsTest {
         new ServerFixture(
             dir,
             b ->
-                b.disabledEndpoints(
-                    List.of("/api/v1/artifacts/", "{'POST'}/api/v1/bootstrap/")))) {
+                b.disabledEndpoints(List.of("/api/v1/artifacts/", "{'POST'}/api/v1/bootstrap/")))) {
       f.http.post("/api/v1/artifacts", Ceremony.artifacts("a")).expect(404);
       f.http.post("/api/v1/artifacts/", Ceremony.artifacts("a")).expect(404);
       f.http.post("/api/v1/artifacts/delete", "{\"artifacts\":[\"a\"]}").expect(404);
@@ -91,9 +93,9 @@ class AuthAndLimitsTest {
     ServerConfig c =
         ServerConfig.resolve(
             Map.of(),
-            Map.of(
-                "RSTUF_DISABLE_ENDPOINTS", "/api/v1/artifacts/:{'POST'}/api/v1/metadata/sign/"));
-    assertEquals(List.of("/api/v1/artifacts/", "{'POST'}/api/v1/metadata/sign/"), c.disabledEndpoints());
+            Map.of("RSTUF_DISABLE_ENDPOINTS", "/api/v1/artifacts/:{'POST'}/api/v1/metadata/sign/"));
+    assertEquals(
+        List.of("/api/v1/artifacts/", "{'POST'}/api/v1/metadata/sign/"), c.disabledEndpoints());
   }
 
   @Test

@@ -31,7 +31,8 @@ class BootstrapApiTest {
   void getBootstrap_fresh_isAvailableWithoutStateOrId() {
     Http.Resp r = http.get("/api/v1/bootstrap/").expect(200);
     assertEquals(
-        Json.parse("{\"data\":{\"bootstrap\":false},\"message\":\"System available for bootstrap.\"}"),
+        Json.parse(
+            "{\"data\":{\"bootstrap\":false},\"message\":\"System available for bootstrap.\"}"),
         r.json());
   }
 
@@ -41,7 +42,9 @@ class BootstrapApiTest {
     assertEquals("Bootstrap accepted.", r.str("message"));
     String id = r.str("data.task_id");
     assertTrue(id.matches("[0-9a-f]{32}"), id);
-    assertTrue(r.str("data.last_update").matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{6})?Z"));
+    assertTrue(
+        r.str("data.last_update")
+            .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{6})?Z"));
     Http.Resp t = http.waitForTask(id);
     assertEquals("SUCCESS", t.str("data.state"), t.body());
     assertEquals("bootstrap", t.str("data.result.task"));
@@ -59,8 +62,7 @@ class BootstrapApiTest {
     f.bootstrap();
     Http.Resp r = http.post("/api/v1/bootstrap", Ceremony.payload(f.repo, 4)).expect(404);
     assertEquals(
-        Json.parse(
-            "{\"detail\":{\"error\":\"System already has a Metadata. State: finished\"}}"),
+        Json.parse("{\"detail\":{\"error\":\"System already has a Metadata. State: finished\"}}"),
         r.json());
   }
 
@@ -81,8 +83,7 @@ class BootstrapApiTest {
   void postBootstrap_binsNotPowerOfTwo_is422NamingTheField() {
     Http.Resp r = http.post("/api/v1/bootstrap", Ceremony.payload(f.repo, 6)).expect(422);
     assertEquals(
-        Json.parse(
-            "[\"body\",\"settings\",\"roles\",\"bins\",\"number_of_delegated_bins\"]"),
+        Json.parse("[\"body\",\"settings\",\"roles\",\"bins\",\"number_of_delegated_bins\"]"),
         r.at("detail.0.loc"));
     assertTrue(r.str("detail.0.msg").contains("power of two"), r.body());
     http.post("/api/v1/bootstrap", Ceremony.payload(f.repo, 1)).expect(422);
@@ -100,7 +101,8 @@ class BootstrapApiTest {
                     + " \"terminating\": true, \"keyids\": [], \"threshold\": 1,"
                     + " \"paths\": [\"*\"]}]}");
     Http.Resp r = http.post("/api/v1/bootstrap", payload).expect(422);
-    assertEquals("Value error, Exactly one of 'bins' and 'delegations' must be set", r.str("detail.0.msg"));
+    assertEquals(
+        "Value error, Exactly one of 'bins' and 'delegations' must be set", r.str("detail.0.msg"));
     assertEquals(Json.parse("[\"body\",\"settings\",\"roles\"]"), r.at("detail.0.loc"));
   }
 
@@ -109,15 +111,20 @@ class BootstrapApiTest {
     Http.Resp r =
         http.post(
                 "/api/v1/bootstrap",
-                Ceremony.payload(f.repo, 4).replace("\"root\": {\"expiration\": 365}", "\"root\": {\"expiration\": 0}"))
+                Ceremony.payload(f.repo, 4)
+                    .replace("\"root\": {\"expiration\": 365}", "\"root\": {\"expiration\": 0}"))
             .expect(422);
     assertEquals("greater_than", r.str("detail.0.type"));
     assertEquals(
-        Json.parse("[\"body\",\"settings\",\"roles\",\"root\",\"expiration\"]"), r.at("detail.0.loc"));
+        Json.parse("[\"body\",\"settings\",\"roles\",\"root\",\"expiration\"]"),
+        r.at("detail.0.loc"));
     r =
         http.post(
                 "/api/v1/bootstrap",
-                Ceremony.payload(f.repo, 4).replace("\"timestamp\": {\"expiration\": 1}", "\"timestamp\": {\"expiration\": \"1\"}"))
+                Ceremony.payload(f.repo, 4)
+                    .replace(
+                        "\"timestamp\": {\"expiration\": 1}",
+                        "\"timestamp\": {\"expiration\": \"1\"}"))
             .expect(422);
     assertEquals("int_type", r.str("detail.0.type"));
   }
@@ -151,7 +158,8 @@ class BootstrapApiTest {
     String sig = root.signatures().get(0).sig();
     String flipped = (sig.charAt(0) == '0' ? "1" : "0") + sig.substring(1);
     String bad = json.replace(sig, flipped);
-    String id = http.post("/api/v1/bootstrap", Ceremony.payload(bad, 4)).expect(202).str("data.task_id");
+    String id =
+        http.post("/api/v1/bootstrap", Ceremony.payload(bad, 4)).expect(202).str("data.task_id");
     Http.Resp t = http.waitForTask(id);
     assertEquals("ERRORED", t.str("data.state"), t.body());
     assertEquals(dev.tufrepo.json.JsonBoolean.FALSE, t.at("data.result.status"));

@@ -46,7 +46,8 @@ class EndToEndTest {
   @Test
   void ceremonyBootstrap_addArtifacts_fetchAndVerifyPublishedMetadata() throws Exception {
     Path keys = Files.createDirectories(dir.resolve("online-keys"));
-    List<PrivateKeySigner> rootKeys = List.of(key(KeyScheme.ED25519), key(KeyScheme.ED25519), key(KeyScheme.ED25519));
+    List<PrivateKeySigner> rootKeys =
+        List.of(key(KeyScheme.ED25519), key(KeyScheme.ED25519), key(KeyScheme.ED25519));
     PrivateKeySigner online = key(KeyScheme.ED25519);
     Files.writeString(keys.resolve(online.keyId()), online.toPkcs8Pem());
 
@@ -55,7 +56,10 @@ class EndToEndTest {
     for (int i = 0; i < rootKeys.size(); i++) {
       rootKeyMap.put(
           rootKeys.get(i).keyId(),
-          rootKeys.get(i).publicKey().withUnrecognized(Map.of("x-rstuf-key-name", new JsonString(names[i]))));
+          rootKeys
+              .get(i)
+              .publicKey()
+              .withUnrecognized(Map.of("x-rstuf-key-name", new JsonString(names[i]))));
     }
     rootKeyMap.put(
         online.keyId(),
@@ -132,7 +136,12 @@ class EndToEndTest {
       served.signed().verifyDelegate("root", served);
       assertEquals(
           new JsonString("JanisJoplin"),
-          served.signed().keys().get(rootKeys.get(0).keyId()).unrecognized().get("x-rstuf-key-name"));
+          served
+              .signed()
+              .keys()
+              .get(rootKeys.get(0).keyId())
+              .unrecognized()
+              .get("x-rstuf-key-name"));
       try (FileSystemMetadataStore store = FileSystemMetadataStore.open(fetched)) {
         RepositoryVerifier.Report report =
             RepositoryVerifier.verify(store, trusted, Instant.now(), true);

@@ -50,8 +50,7 @@ class OpsApiTest {
     ServerConfig config = f.server.config();
     f.server.close();
     Path emptyKeys = Files.createDirectories(dir.resolve("no-keys"));
-    try (TufrepoServer again =
-        TufrepoServer.start(config.toBuilder().keyDir(emptyKeys).build())) {
+    try (TufrepoServer again = TufrepoServer.start(config.toBuilder().keyDir(emptyKeys).build())) {
       Http.Resp r = new Http(again.baseUri()).get("/health/ready").expect(503);
       assertEquals("DOWN", r.str("status"));
       assertTrue(r.str("checks.online_key").startsWith("failed"), r.body());

@@ -61,7 +61,8 @@ class ServerConfigTest {
     assertTrue(e.getMessage().contains("RSTUF_STORAGE_BACKEND"), e.getMessage());
     e =
         assertThrows(
-            IllegalArgumentException.class, () -> ServerConfig.resolve(Map.of("prot", "1"), Map.of()));
+            IllegalArgumentException.class,
+            () -> ServerConfig.resolve(Map.of("prot", "1"), Map.of()));
     assertTrue(e.getMessage().contains("--prot"), e.getMessage());
     e =
         assertThrows(
@@ -75,7 +76,8 @@ class ServerConfigTest {
     ServerConfig c =
         ServerConfig.resolve(
             Map.of(), Map.of("TUFREPO_AUTH_TOKENS", "very-secret-token-123=artifacts:write,read"));
-    assertEquals(Map.of("very-secret-token-123", Set.of("artifacts:write", "read")), c.authTokens());
+    assertEquals(
+        Map.of("very-secret-token-123", Set.of("artifacts:write", "read")), c.authTokens());
     assertFalse(c.describe().contains("very-secret"), c.describe());
     assertFalse(c.toString().contains("very-secret"));
     assertTrue(c.describe().contains("auth-tokens=***=artifacts:write,read"), c.describe());

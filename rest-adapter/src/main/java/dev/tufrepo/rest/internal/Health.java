@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Readiness: the state store answers, the published metadata can be read, and the online key can
- * be loaded from the key vault (checked again only when the root changes).
+ * Readiness: the state store answers, the published metadata can be read, and the online key can be
+ * loaded from the key vault (checked again only when the root changes).
  */
 public final class Health {
   private final RepositoryEngine engine;

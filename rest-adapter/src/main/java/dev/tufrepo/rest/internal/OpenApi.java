@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The OpenAPI 3.0 document, built from the resource classes themselves so that it lists every
- * route the server answers, with the scope each needs when tokens are on.
+ * The OpenAPI 3.0 document, built from the resource classes themselves so that it lists every route
+ * the server answers, with the scope each needs when tokens are on.
  */
 public final class OpenApi {
   /** Route summaries, keyed by {@code METHOD path}. */
@@ -69,7 +69,9 @@ public final class OpenApi {
           op.add(
               "security",
               Json.createArrayBuilder()
-                  .add(Json.createObjectBuilder().add("bearer", Json.createArrayBuilder().add(scope.value()))));
+                  .add(
+                      Json.createObjectBuilder()
+                          .add("bearer", Json.createArrayBuilder().add(scope.value()))));
         }
         var params = Json.createArrayBuilder();
         boolean hasBody = false;
@@ -108,7 +110,9 @@ public final class OpenApi {
                           .add(
                               "application/json",
                               Json.createObjectBuilder()
-                                  .add("schema", Json.createObjectBuilder().add("type", "object")))));
+                                  .add(
+                                      "schema",
+                                      Json.createObjectBuilder().add("type", "object")))));
         }
         op.add("responses", responses(verb, scope != null, hasBody, path));
         paths.computeIfAbsent(path, k -> Json.createObjectBuilder()).add(verb, op);
@@ -122,7 +126,8 @@ public final class OpenApi {
             "info",
             Json.createObjectBuilder()
                 .add("title", "Repository Service for TUF API")
-                .add("description", "tufrepo: RSTUF API v1, wire-compatible, plus operations routes")
+                .add(
+                    "description", "tufrepo: RSTUF API v1, wire-compatible, plus operations routes")
                 .add("version", version))
         .add("paths", p)
         .add(
