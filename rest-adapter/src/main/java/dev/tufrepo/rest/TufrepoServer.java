@@ -288,6 +288,15 @@ public final class TufrepoServer implements AutoCloseable {
     };
   }
 
+  /**
+   * Process-wide logging for a server process (not done by {@link #start}, which touches no global
+   * state): java.util.logging goes to SLF4J/Logback, and with {@link ServerConfig#jsonLogs()} the
+   * console prints JSON lines.
+   */
+  public static void configureLogging(ServerConfig config) {
+    Logging.configure(config.jsonLogs());
+  }
+
   /** Runs the server until the process is stopped; flags are {@code --name=value}. */
   public static void main(String[] args) {
     Map<String, String> flags = new HashMap<>();
@@ -308,7 +317,7 @@ public final class TufrepoServer implements AutoCloseable {
       System.exit(2);
       return;
     }
-    Logging.configure(config.jsonLogs());
+    configureLogging(config);
     TufrepoServer server = start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "tufrepo-shutdown"));
   }

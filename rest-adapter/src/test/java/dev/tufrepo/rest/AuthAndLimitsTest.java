@@ -120,4 +120,20 @@ class AuthAndLimitsTest {
       f.http.post("/api/v1/artifacts", Ceremony.artifacts("p/small.tgz")).expect(202);
     }
   }
+
+  @Test
+  void slowRequestHeaders_connectionClosedAfterTheRequestTimeout() throws Exception {
+    try (ServerFixture f =
+            new ServerFixture(dir, b -> b.requestTimeout(java.time.Duration.ofSeconds(1)));
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", f.server.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write("POST /api/v1/artifacts HTTP/1.1\r\nHost: x\r\n".getBytes());
+      socket.getOutputStream().flush();
+      long start = System.nanoTime();
+      String answer = new String(socket.getInputStream().readAllBytes());
+      long waited = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(answer.isEmpty() || answer.startsWith("HTTP/1.1 408"), answer);
+      assertTrue(waited < 9_000, "closed after " + waited + " ms");
+    }
+  }
 }

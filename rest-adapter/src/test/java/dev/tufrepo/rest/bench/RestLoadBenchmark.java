@@ -29,12 +29,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Loopback load test of {@code POST /api/v1/artifacts} (issue 4): a repository of {@code
- * -Dtargets} targets (default 1 M) in {@code -Dbins} hash bins (16,384) with group commit on;
- * {@code -Dclients} closed-loop clients (32) post {@code -DperRequest} artifacts (10) each, for
- * {@code -Dseconds} (30). Reports requests/s, request latency percentiles, and the time from
- * acceptance to published (SUCCESS) for every {@code -DsampleEvery}-th task (10), polled every 5
- * ms. Run with {@code benchmarks/rest-load.sh}. Traffic goes to 127.0.0.1 only and stops by itself.
+ * Loopback load test of {@code POST /api/v1/artifacts} (issue 4): a repository of {@code -Dtargets}
+ * targets (default 1 M) in {@code -Dbins} hash bins (16,384) with group commit on; {@code
+ * -Dclients} closed-loop clients (32) post {@code -DperRequest} artifacts (10) each, for {@code
+ * -Dseconds} (30). Reports requests/s, request latency percentiles, and the time from acceptance to
+ * published (SUCCESS) for every {@code -DsampleEvery}-th task (10), polled every 5 ms. Run with
+ * {@code benchmarks/rest-load.sh}. Traffic goes to 127.0.0.1 only and stops by itself.
  */
 public final class RestLoadBenchmark {
   public static void main(String[] args) throws Exception {
@@ -49,7 +49,13 @@ public final class RestLoadBenchmark {
     System.out.printf(
         Locale.ROOT,
         "targets=%d bins=%d clients=%d perRequest=%d seconds=%d groupCommitMs=%d dir=%s%n",
-        targets, bins, clients, perRequest, seconds, groupCommitMs, dir);
+        targets,
+        bins,
+        clients,
+        perRequest,
+        seconds,
+        groupCommitMs,
+        dir);
     TestRepository keys = new TestRepository(dir.resolve("ceremony"));
     try (TufrepoServer server =
         TufrepoServer.start(
@@ -77,7 +83,8 @@ public final class RestLoadBenchmark {
 
       long t1 = System.nanoTime();
       for (int from = 0; from < targets; from += 10_000) {
-        List<Artifact> batch = TestRepository.artifacts("preload", from, Math.min(10_000, targets - from));
+        List<Artifact> batch =
+            TestRepository.artifacts("preload", from, Math.min(10_000, targets - from));
         server.engine().submit(TaskIds.next(), ArtifactBatch.add(batch));
       }
       while (server.engine().queueDepth() > 0) {
@@ -146,15 +153,24 @@ public final class RestLoadBenchmark {
       System.out.printf(
           Locale.ROOT,
           "requests: %d in %.1f s = %.0f req/s (%.0f artifacts/s), errors %d%n",
-          lat.size(), elapsed, lat.size() / elapsed, lat.size() * perRequest / elapsed, errors.get());
+          lat.size(),
+          elapsed,
+          lat.size() / elapsed,
+          lat.size() * perRequest / elapsed,
+          errors.get());
       System.out.printf(
           Locale.ROOT,
           "request latency ms: p50 %.1f  p99 %.1f  max %.1f%n",
-          pct(lat, 0.50), pct(lat, 0.99), pct(lat, 1.0));
+          pct(lat, 0.50),
+          pct(lat, 0.99),
+          pct(lat, 1.0));
       System.out.printf(
           Locale.ROOT,
           "accepted-to-published ms (%d sampled tasks): p50 %.0f  p99 %.0f  max %.0f%n",
-          pub.size(), pct(pub, 0.50), pct(pub, 0.99), pct(pub, 1.0));
+          pub.size(),
+          pct(pub, 0.50),
+          pct(pub, 0.99),
+          pct(pub, 1.0));
     }
   }
 
@@ -166,7 +182,8 @@ public final class RestLoadBenchmark {
   }
 
   private static String bootstrapPayload(TestRepository keys, int bins) {
-    String root = new String(keys.root(keys.rootKeys.size(), keys.rootKeys).toJson(), StandardCharsets.UTF_8);
+    String root =
+        new String(keys.root(keys.rootKeys.size(), keys.rootKeys).toJson(), StandardCharsets.UTF_8);
     return "{\"settings\":{\"roles\":{\"root\":{\"expiration\":365},\"timestamp\":{\"expiration\":1},"
         + "\"snapshot\":{\"expiration\":1},\"targets\":{\"expiration\":365},"
         + "\"bins\":{\"expiration\":1,\"number_of_delegated_bins\":"
