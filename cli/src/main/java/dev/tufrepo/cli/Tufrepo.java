@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
     versionProvider = Tufrepo.Version.class,
     description = "Repository Service for TUF: ceremony, keys, repositories, artifacts, service.",
     subcommands = {
+      ServeCommand.class,
       RepoCommands.class,
       RepoCommands.Import.class,
       RepoCommands.Publish.class,
