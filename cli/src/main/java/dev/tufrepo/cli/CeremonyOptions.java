@@ -133,7 +133,23 @@ final class CeremonyOptions {
         r.days(
             "targets-expiration", targetsExpiration, 365, "Days before targets metadata expires");
     int nb =
-        r.integer("bins", bins, 256, 2, 16384, "Number of hash bins (a power of two, 2 to 16384)");
+        bins == null && a.getProperty("bins") == null && prompter != null
+            ? prompter.ask(
+                "Number of hash bins (a power of two, 2 to 16384)",
+                "256",
+                s -> {
+                  int v;
+                  try {
+                    v = Integer.parseInt(s);
+                  } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("please enter a whole number");
+                  }
+                  if (v < 2 || v > 16384 || Integer.bitCount(v) != 1) {
+                    throw new IllegalArgumentException("please enter a power of two from 2 to 16384");
+                  }
+                  return v;
+                })
+            : r.integer("bins", bins, 256, 2, 16384, "Number of hash bins");
     int be = r.days("bins-expiration", binsExpiration, 1, "Days before bins metadata expires");
     int re = r.days("root-expiration", rootExpiration, 365, "Days before root metadata expires");
     List<Ceremony.KeySpec> keys = new ArrayList<>();

@@ -77,6 +77,7 @@ final class ServeCommand extends Cmd {
       org.slf4j.bridge.SLF4JBridgeHandler.install();
     }
     CountDownLatch stop = new CountDownLatch(1);
+    boolean interrupted = false;
     TufrepoServer server = TufrepoServer.start(config);
     Thread hook = new Thread(() -> {
       server.close();
@@ -94,13 +95,16 @@ final class ServeCommand extends Cmd {
       stop.await();
     } catch (InterruptedException e) {
       // stopped by the embedding thread (tests): shut down like on Ctrl-C
-      Thread.currentThread().interrupt();
+      interrupted = true;
     } finally {
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
         server.close();
       } catch (IllegalStateException shuttingDown) {
         // the hook is running and closes the server
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
   }
