@@ -145,7 +145,8 @@ final class CeremonyOptions {
                     throw new IllegalArgumentException("please enter a whole number");
                   }
                   if (v < 2 || v > 16384 || Integer.bitCount(v) != 1) {
-                    throw new IllegalArgumentException("please enter a power of two from 2 to 16384");
+                    throw new IllegalArgumentException(
+                        "please enter a power of two from 2 to 16384");
                   }
                   return v;
                 })

@@ -23,25 +23,41 @@ import picocli.CommandLine.Option;
       "--dev on an empty repository runs a development ceremony and bootstraps (NOT FOR PRODUCTION)."
     })
 final class ServeCommand extends Cmd {
-  @Option(names = "--host", paramLabel = "ADDR", description = "Listen address (default 127.0.0.1).")
+  @Option(
+      names = "--host",
+      paramLabel = "ADDR",
+      description = "Listen address (default 127.0.0.1).")
   String host;
 
-  @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "TCP port (default 8080; 0 = any free port).")
+  @Option(
+      names = {"-p", "--port"},
+      paramLabel = "PORT",
+      description = "TCP port (default 8080; 0 = any free port).")
   Integer port;
 
-  @Option(names = {"-d", "--data-dir", "--repo"}, paramLabel = "DIR", description = "Data directory (default ./tufrepo-data).")
+  @Option(
+      names = {"-d", "--data-dir", "--repo"},
+      paramLabel = "DIR",
+      description = "Data directory (default ./tufrepo-data).")
   Path dataDir;
 
   @Option(
       names = "--set",
       paramLabel = "NAME=VALUE",
-      description = "Any other server setting, e.g. --set group-commit-ms=200 --set auth-tokens=t=*")
+      description =
+          "Any other server setting, e.g. --set group-commit-ms=200 --set auth-tokens=t=*")
   Map<String, String> settings = new LinkedHashMap<>();
 
-  @Option(names = "--dev", description = "Development mode: bootstrap an empty repository with generated keys.")
+  @Option(
+      names = "--dev",
+      description = "Development mode: bootstrap an empty repository with generated keys.")
   boolean dev;
 
-  @Option(names = "--dev-bins", paramLabel = "N", defaultValue = "256", description = "Hash bins for --dev (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--dev-bins",
+      paramLabel = "N",
+      defaultValue = "256",
+      description = "Hash bins for --dev (default ${DEFAULT-VALUE}).")
   int devBins;
 
   ServeCommand(Io io) {
@@ -79,17 +95,27 @@ final class ServeCommand extends Cmd {
     CountDownLatch stop = new CountDownLatch(1);
     boolean interrupted = false;
     TufrepoServer server = TufrepoServer.start(config);
-    Thread hook = new Thread(() -> {
-      server.close();
-      stop.countDown();
-    }, "tufrepo-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              server.close();
+              stop.countDown();
+            },
+            "tufrepo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       if (dev) {
         devBootstrap(server.engine(), config, devBins);
       }
       String base = server.baseUri().toString();
-      note("tufrepo listening on " + base + " (API " + base + "api/v1/, metadata " + base + "metadata/)");
+      note(
+          "tufrepo listening on "
+              + base
+              + " (API "
+              + base
+              + "api/v1/, metadata "
+              + base
+              + "metadata/)");
       note("data in " + config.dataDir().toAbsolutePath() + "; stop with Ctrl-C");
       io.out().flush();
       stop.await();

@@ -26,7 +26,17 @@ class CeremonyTest {
   }
 
   /** Checks the payload is RSTUF's CeremonyPayload shape and its root is what was asked for. */
-  static Metadata<Root> checkPayload(Path payload, int ts, int sn, int tg, int bins, int be, int rootDays, int threshold, int rootKeys) throws Exception {
+  static Metadata<Root> checkPayload(
+      Path payload,
+      int ts,
+      int sn,
+      int tg,
+      int bins,
+      int be,
+      int rootDays,
+      int threshold,
+      int rootKeys)
+      throws Exception {
     JsonValue p = Json.parse(Files.readAllBytes(payload));
     assertEquals(ts, num(p, "settings", "roles", "timestamp", "expiration"));
     assertEquals(sn, num(p, "settings", "roles", "snapshot", "expiration"));
@@ -76,7 +86,17 @@ class CeremonyTest {
             ""));
     Path payload = dir.resolve("p.json");
     Cli.Run r =
-        Cli.run("admin", "ceremony", "--answers", answers.toString(), "--out", payload.toString(), "--keys-dir", dir.resolve("k").toString(), "--bins", "128");
+        Cli.run(
+            "admin",
+            "ceremony",
+            "--answers",
+            answers.toString(),
+            "--out",
+            payload.toString(),
+            "--keys-dir",
+            dir.resolve("k").toString(),
+            "--bins",
+            "128");
     assertEquals(0, r.code(), r::toString);
     Metadata<Root> root = checkPayload(payload, 2, 3, 90, 128, 4, 200, 2, 3);
     root.signed().verifyDelegate("root", root);
@@ -91,7 +111,16 @@ class CeremonyTest {
     Path repo = dir.resolve("repo");
     Files.createDirectories(repo.resolve("keys"));
     Files.copy(dir.resolve("k/online.pem"), repo.resolve("keys/online.pem"));
-    Cli.Run init = Cli.run("repo", "init", "--repo", repo.toString(), "--payload", payload.toString(), "-o", "json");
+    Cli.Run init =
+        Cli.run(
+            "repo",
+            "init",
+            "--repo",
+            repo.toString(),
+            "--payload",
+            payload.toString(),
+            "-o",
+            "json");
     assertEquals(0, init.code(), init::toString);
     assertEquals(128, num(init.json(), "bins"));
     assertEquals(0, Cli.run("verify", "--repo", repo.toString()).code());
@@ -122,7 +151,14 @@ class CeremonyTest {
             "y",
             "");
     Cli.Run r =
-        Cli.withInput(answers, "admin", "ceremony", "--out", payload.toString(), "--keys-dir", dir.resolve("k").toString());
+        Cli.withInput(
+            answers,
+            "admin",
+            "ceremony",
+            "--out",
+            payload.toString(),
+            "--keys-dir",
+            dir.resolve("k").toString());
     assertEquals(0, r.code(), r::toString);
     assertTrue(r.out().contains("please enter a whole number"), r::toString);
     assertTrue(r.out().contains("power of two"), r::toString);
@@ -143,29 +179,75 @@ class CeremonyTest {
 
   @Test
   void invalidSettings_nameTheField() {
-    Cli.Run bins = Cli.run("admin", "ceremony", "--yes", "--bins", "100", "--out", dir.resolve("p").toString());
+    Cli.Run bins =
+        Cli.run(
+            "admin", "ceremony", "--yes", "--bins", "100", "--out", dir.resolve("p").toString());
     assertEquals(2, bins.code());
     assertTrue(bins.err().contains("bins: must be a power of two"), bins::toString);
-    Cli.Run th = Cli.run("admin", "ceremony", "--yes", "--root-key", "generate,generate", "--root-threshold", "3", "--keys-dir", dir.toString(), "--out", dir.resolve("p").toString());
+    Cli.Run th =
+        Cli.run(
+            "admin",
+            "ceremony",
+            "--yes",
+            "--root-key",
+            "generate,generate",
+            "--root-threshold",
+            "3",
+            "--keys-dir",
+            dir.toString(),
+            "--out",
+            dir.resolve("p").toString());
     assertEquals(2, th.code());
     assertTrue(th.err().contains("root-threshold"), th::toString);
-    Cli.Run days = Cli.run("admin", "ceremony", "--yes", "--snapshot-expiration", "0", "--out", dir.resolve("p").toString());
+    Cli.Run days =
+        Cli.run(
+            "admin",
+            "ceremony",
+            "--yes",
+            "--snapshot-expiration",
+            "0",
+            "--out",
+            dir.resolve("p").toString());
     assertEquals(2, days.code());
     assertTrue(days.err().contains("snapshot-expiration"), days::toString);
-    Cli.Run sign = Cli.run("admin", "ceremony", "--yes", "--sign", "maybe", "--out", dir.resolve("p").toString());
+    Cli.Run sign =
+        Cli.run(
+            "admin", "ceremony", "--yes", "--sign", "maybe", "--out", dir.resolve("p").toString());
     assertEquals(2, sign.code());
   }
 
   @Test
   void publicOnlyRootKeys_leaveTheRootUnsigned_forSigningLater() throws Exception {
     Path pub = dir.resolve("r.pub");
-    assertEquals(0, Cli.run("key", "generate", "-f", dir.resolve("r.pem").toString(), "--public-file", pub.toString()).code());
+    assertEquals(
+        0,
+        Cli.run(
+                "key",
+                "generate",
+                "-f",
+                dir.resolve("r.pem").toString(),
+                "--public-file",
+                pub.toString())
+            .code());
     Path payload = dir.resolve("p.json");
-    Cli.Run r = Cli.run("admin", "ceremony", "--yes", "--root-key", "holder=" + pub, "--out", payload.toString(), "--keys-dir", dir.resolve("k").toString(), "-o", "json");
+    Cli.Run r =
+        Cli.run(
+            "admin",
+            "ceremony",
+            "--yes",
+            "--root-key",
+            "holder=" + pub,
+            "--out",
+            payload.toString(),
+            "--keys-dir",
+            dir.resolve("k").toString(),
+            "-o",
+            "json");
     assertEquals(0, r.code(), r::toString);
     assertEquals(0, num(r.json(), "signatures"));
     Metadata<Root> root = checkPayload(payload, 1, 1, 365, 256, 1, 365, 1, 1);
     String id = root.signed().role("root").keyids().get(0);
-    assertEquals("holder", Jsons.text(root.signed().keys().get(id).unrecognized().get("x-rstuf-key-name")));
+    assertEquals(
+        "holder", Jsons.text(root.signed().keys().get(id).unrecognized().get("x-rstuf-key-name")));
   }
 }

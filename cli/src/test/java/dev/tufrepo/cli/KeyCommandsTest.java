@@ -94,7 +94,19 @@ class KeyCommandsTest {
   void help_listsTheCommands() {
     Cli.Run r = Cli.run("--help");
     assertEquals(0, r.code());
-    for (String c : new String[] {"serve", "repo", "import", "publish", "refresh", "verify", "key", "admin", "artifact", "task"}) {
+    for (String c :
+        new String[] {
+          "serve",
+          "repo",
+          "import",
+          "publish",
+          "refresh",
+          "verify",
+          "key",
+          "admin",
+          "artifact",
+          "task"
+        }) {
       assertTrue(r.out().contains(c), c);
     }
   }

@@ -31,7 +31,8 @@ class LocalRepoCommandsTest {
   }
 
   private void init(int bins) {
-    Cli.Run r = Cli.run("repo", "init", "--repo", repo().toString(), "--bins", Integer.toString(bins));
+    Cli.Run r =
+        Cli.run("repo", "init", "--repo", repo().toString(), "--bins", Integer.toString(bins));
     assertEquals(0, r.code(), r::toString);
   }
 
@@ -61,14 +62,27 @@ class LocalRepoCommandsTest {
         }
       }
     }
-    Metadata<Targets> bin = Metadata.parseTargets(Files.readAllBytes(md.resolve(best + "." + role + ".json")));
+    Metadata<Targets> bin =
+        Metadata.parseTargets(Files.readAllBytes(md.resolve(best + "." + role + ".json")));
     return bin.signed().targets().get(path);
   }
 
   @Test
   void init_bootstrapsWithTheServerLayout_andRootKeysOwnerOnly() throws Exception {
     Cli.Run r =
-        Cli.run("repo", "init", "--repo", repo().toString(), "--bins", "16", "--root-key", "generate,generate:ecdsa", "--root-threshold", "2", "-o", "json");
+        Cli.run(
+            "repo",
+            "init",
+            "--repo",
+            repo().toString(),
+            "--bins",
+            "16",
+            "--root-key",
+            "generate,generate:ecdsa",
+            "--root-threshold",
+            "2",
+            "-o",
+            "json");
     assertEquals(0, r.code(), r::toString);
     assertEquals(16, ((JsonNumber) Jsons.at(r.json(), "bins")).value());
     assertTrue(Files.isRegularFile(repo().resolve("metadata/1.root.json")));
@@ -80,7 +94,10 @@ class LocalRepoCommandsTest {
       List<Path> l = keys.toList();
       assertEquals(2, l.size());
       for (Path p : l) {
-        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
+        assertEquals(
+            "rw-------",
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(p)));
       }
     }
     assertTrue(verifyReport().ok(), () -> verifyReport().problems().toString());
@@ -93,7 +110,15 @@ class LocalRepoCommandsTest {
   @Test
   void init_refusesARootThatCannotBeSignedNow_andLeavesNoKeysBehind() {
     Cli.Run r =
-        Cli.run("repo", "init", "--repo", repo().toString(), "--root-key", "generate", "--sign", "later");
+        Cli.run(
+            "repo",
+            "init",
+            "--repo",
+            repo().toString(),
+            "--root-key",
+            "generate",
+            "--sign",
+            "later");
     assertEquals(2, r.code(), r::toString);
     assertFalse(Files.exists(repo().resolve("offline-root-keys/root-1.pem")));
   }
@@ -106,7 +131,13 @@ class LocalRepoCommandsTest {
     for (int i = 0; i < 500; i++) {
       String p = "pkg/a-" + i + ".tar.gz";
       String h512 = Sha256.hex(p.getBytes(StandardCharsets.UTF_8)).repeat(2);
-      csv.append(p).append(',').append(i).append(',').append(sha256(p)).append(i % 2 == 0 ? "," + h512 : "").append('\n');
+      csv.append(p)
+          .append(',')
+          .append(i)
+          .append(',')
+          .append(sha256(p))
+          .append(i % 2 == 0 ? "," + h512 : "")
+          .append('\n');
       expected.put(p, (long) i);
     }
     Path file = dir.resolve("rows.csv");
@@ -117,8 +148,14 @@ class LocalRepoCommandsTest {
     assertEquals(1, ((JsonNumber) Jsons.at(r.json(), "publishes")).value());
 
     StringBuilder jsonl = new StringBuilder();
-    jsonl.append("{\"path\":\"j/one\",\"length\":7,\"sha256\":\"").append(sha256("j/one")).append("\"}\n");
-    jsonl.append("{\"path\":\"j/two\",\"info\":{\"length\":9,\"hashes\":{\"sha256\":\"").append(sha256("j/two")).append("\"},\"custom\":{\"k\":\"v\"}}}\n");
+    jsonl
+        .append("{\"path\":\"j/one\",\"length\":7,\"sha256\":\"")
+        .append(sha256("j/one"))
+        .append("\"}\n");
+    jsonl
+        .append("{\"path\":\"j/two\",\"info\":{\"length\":9,\"hashes\":{\"sha256\":\"")
+        .append(sha256("j/two"))
+        .append("\"},\"custom\":{\"k\":\"v\"}}}\n");
     Path jf = dir.resolve("rows.jsonl");
     Files.writeString(jf, jsonl);
     Cli.Run j = Cli.run("import", jf.toString(), "--repo", repo().toString());
@@ -143,7 +180,8 @@ class LocalRepoCommandsTest {
   }
 
   @Test
-  void import_beyondOneRound_partitionsByBin_signsEveryBinOnce_andKeepsTheLastRowOfAPath() throws Exception {
+  void import_beyondOneRound_partitionsByBin_signsEveryBinOnce_andKeepsTheLastRowOfAPath()
+      throws Exception {
     init(64);
     StringBuilder csv = new StringBuilder();
     for (int i = 0; i < 3000; i++) {
@@ -154,17 +192,42 @@ class LocalRepoCommandsTest {
     csv.append("weird,path\\with,commas,5,").append(sha256("c")).append('\n');
     Path file = dir.resolve("rows.csv");
     Files.writeString(file, csv);
-    Cli.Run r = Cli.run("import", file.toString(), "--repo", repo().toString(), "--round-rows", "500", "--chunk", "200", "-o", "json");
-    assertEquals(2, r.code(), r::toString); // the backslash path is refused before anything is published
+    Cli.Run r =
+        Cli.run(
+            "import",
+            file.toString(),
+            "--repo",
+            repo().toString(),
+            "--round-rows",
+            "500",
+            "--chunk",
+            "200",
+            "-o",
+            "json");
+    assertEquals(
+        2, r.code(), r::toString); // the backslash path is refused before anything is published
     assertTrue(r.err().contains("line 3002") && r.err().contains("path"), r::toString);
     assertEquals(1, verifyReport().snapshotVersion(), "nothing was published");
 
-    Files.writeString(file, csv.toString().replace("weird,path\\with,commas", "weird,path,with,commas"));
-    r = Cli.run("import", file.toString(), "--repo", repo().toString(), "--round-rows", "500", "--chunk", "200", "-o", "json");
+    Files.writeString(
+        file, csv.toString().replace("weird,path\\with,commas", "weird,path,with,commas"));
+    r =
+        Cli.run(
+            "import",
+            file.toString(),
+            "--repo",
+            repo().toString(),
+            "--round-rows",
+            "500",
+            "--chunk",
+            "200",
+            "-o",
+            "json");
     assertEquals(0, r.code(), r::toString);
     assertEquals(Boolean.TRUE.toString(), Jsons.text(Jsons.at(r.json(), "partitioned")));
     assertEquals(3001, ((JsonNumber) Jsons.at(r.json(), "artifacts")).value());
-    assertEquals(64, ((JsonNumber) Jsons.at(r.json(), "bins_signed")).value(), "each bin signed once");
+    assertEquals(
+        64, ((JsonNumber) Jsons.at(r.json(), "bins_signed")).value(), "each bin signed once");
     assertTrue(((JsonNumber) Jsons.at(r.json(), "publishes")).value() > 1);
     assertEquals(777, published("x/7", 64).length());
     assertEquals(5, published("weird,path,with,commas", 64).length());
@@ -172,7 +235,8 @@ class LocalRepoCommandsTest {
     assertTrue(rep.ok(), rep.problems()::toString);
     assertEquals(3001, rep.targetCount());
     try (Stream<Path> s = Files.list(repo())) {
-      assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith("import-spill")), "spill removed");
+      assertTrue(
+          s.noneMatch(p -> p.getFileName().toString().startsWith("import-spill")), "spill removed");
     }
   }
 
@@ -194,7 +258,15 @@ class LocalRepoCommandsTest {
   void import_readsStandardInput_andNoPublishQueuesForALaterPublish() throws Exception {
     init(4);
     String rows = "in/a,3," + sha256("in/a") + "\n";
-    Cli.Run r = Cli.run(rows.getBytes(StandardCharsets.UTF_8), Map.of(), "import", "-", "--repo", repo().toString(), "--no-publish");
+    Cli.Run r =
+        Cli.run(
+            rows.getBytes(StandardCharsets.UTF_8),
+            Map.of(),
+            "import",
+            "-",
+            "--repo",
+            repo().toString(),
+            "--no-publish");
     assertEquals(0, r.code(), r::toString);
     assertEquals(0, verifyReport().targetCount());
     Cli.Run p = Cli.run("publish", "--repo", repo().toString(), "-o", "json");
@@ -209,7 +281,8 @@ class LocalRepoCommandsTest {
   @Test
   void refresh_forcedTimestamp_bumpsOnlyTimestamp_andStillVerifies() {
     init(4);
-    Cli.Run r = Cli.run("refresh", "--repo", repo().toString(), "--force", "timestamp", "-o", "json");
+    Cli.Run r =
+        Cli.run("refresh", "--repo", repo().toString(), "--force", "timestamp", "-o", "json");
     assertEquals(0, r.code(), r::toString);
     assertEquals(2, ((JsonNumber) Jsons.at(r.json(), "timestamp_version")).value());
     assertEquals(1, ((JsonNumber) Jsons.at(r.json(), "snapshot_version")).value());
@@ -241,7 +314,14 @@ class LocalRepoCommandsTest {
     init(4);
     Path root = dir.resolve("trusted.json");
     Files.copy(repo().resolve("metadata/1.root.json"), root);
-    Cli.Run r = Cli.run("verify", "--metadata-dir", repo().resolve("metadata").toString(), "--root", root.toString(), "--list-targets");
+    Cli.Run r =
+        Cli.run(
+            "verify",
+            "--metadata-dir",
+            repo().resolve("metadata").toString(),
+            "--root",
+            root.toString(),
+            "--list-targets");
     assertEquals(0, r.code(), r::toString);
     assertTrue(r.out().contains("OK"), r::toString);
     Cli.Run none = Cli.run("verify", "--repo", dir.resolve("nothing").toString());

@@ -21,18 +21,36 @@ class ServeCommandTest {
   @TempDir Path dir;
 
   @Test
-  void serveDev_onAnEmptyRepository_bootstraps_andAnArtifactAppearsInThePublishedBins() throws Exception {
+  void serveDev_onAnEmptyRepository_bootstraps_andAnArtifactAppearsInThePublishedBins()
+      throws Exception {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     PipedOutputStream keepOpen = new PipedOutputStream();
-    Io io = new Io(new PipedInputStream(keepOpen), new PrintWriter(out, true), new PrintWriter(err, true), Map.of(), false);
+    Io io =
+        new Io(
+            new PipedInputStream(keepOpen),
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            Map.of(),
+            false);
     AtomicInteger code = new AtomicInteger(-1);
     Path data = dir.resolve("data");
     Thread t =
         new Thread(
             () ->
                 code.set(
-                    Tufrepo.execute(io, "serve", "--dev", "--port", "0", "--data-dir", data.toString(), "--dev-bins", "16", "--set", "group-commit-ms=20")));
+                    Tufrepo.execute(
+                        io,
+                        "serve",
+                        "--dev",
+                        "--port",
+                        "0",
+                        "--data-dir",
+                        data.toString(),
+                        "--dev-bins",
+                        "16",
+                        "--set",
+                        "group-commit-ms=20")));
     t.start();
     String url = null;
     Pattern listening = Pattern.compile("listening on (http://\\S+/) ");
@@ -50,7 +68,18 @@ class ServeCommandTest {
       assertTrue(err.toString().contains("NOT FOR PRODUCTION"), err::toString);
       assertTrue(Files.isRegularFile(data.resolve("dev-root-keys/dev-root.pem")));
       Cli.Run add =
-          Cli.run("artifact", "add", "--path", "a/b.txt", "--length", "3", "--sha256", LocalRepoCommandsTest.sha256("abc"), "-s", url, "--wait");
+          Cli.run(
+              "artifact",
+              "add",
+              "--path",
+              "a/b.txt",
+              "--length",
+              "3",
+              "--sha256",
+              LocalRepoCommandsTest.sha256("abc"),
+              "-s",
+              url,
+              "--wait");
       assertEquals(0, add.code(), add::toString);
       Cli.Run v = Cli.run("verify", "--metadata-url", url + "metadata/", "--list-targets");
       assertEquals(0, v.code(), v::toString);

@@ -60,8 +60,19 @@ class ServerCommandsTest {
   private Path ceremony(String... more) {
     Path payload = dir.resolve("ceremony-payload.json");
     String[] base = {
-      "admin", "ceremony", "--yes", "--out", s(payload), "--keys-dir", s(dir.resolve("ck")),
-      "--bins", "16", "--online-key", "generate", "--online-key-uri", "fn:online.pem"
+      "admin",
+      "ceremony",
+      "--yes",
+      "--out",
+      s(payload),
+      "--keys-dir",
+      s(dir.resolve("ck")),
+      "--bins",
+      "16",
+      "--online-key",
+      "generate",
+      "--online-key-uri",
+      "fn:online.pem"
     };
     String[] args = java.util.Arrays.copyOf(base, base.length + more.length);
     System.arraycopy(more, 0, args, base.length, more.length);
@@ -88,20 +99,37 @@ class ServerCommandsTest {
   @Test
   void ceremony_bootstrap_artifactAddFromFileAndFlags_task_delete() throws Exception {
     start(Map.of());
-    Path payload = ceremony("--root-key", "generate:ed25519:alice,generate:ecdsa:bob", "--root-threshold", "2");
+    Path payload =
+        ceremony(
+            "--root-key", "generate:ed25519:alice,generate:ecdsa:bob", "--root-threshold", "2");
     Cli.Run boot = cli("admin", "send", "bootstrap", s(payload), "--api-server", url, "--wait");
     assertEquals(0, boot.code(), boot::toString);
     assertTrue(bootstrapped());
 
     Path file = dir.resolve("hello-1.0.tar.gz");
     Files.writeString(file, "hello world\n");
-    Cli.Run add = cli("artifact", "add", s(file), "-p", "pkgs/", "--api-server", url, "--wait", "-o", "json");
+    Cli.Run add =
+        cli("artifact", "add", s(file), "-p", "pkgs/", "--api-server", url, "--wait", "-o", "json");
     assertEquals(0, add.code(), add::toString);
     assertEquals("SUCCESS", Jsons.string(add.json(), "task", "state"));
 
     String sha = LocalRepoCommandsTest.sha256("flagged");
     Cli.Run add2 =
-        cli("artifact", "add", "--path", "flags/x.bin", "--length", "42", "--sha256", sha, "--custom", "{\"team\":\"a\"}", "-s", url, "-o", "json");
+        cli(
+            "artifact",
+            "add",
+            "--path",
+            "flags/x.bin",
+            "--length",
+            "42",
+            "--sha256",
+            sha,
+            "--custom",
+            "{\"team\":\"a\"}",
+            "-s",
+            url,
+            "-o",
+            "json");
     assertEquals(0, add2.code(), add2::toString);
     String id = Jsons.string(add2.json(), "task_id");
     Cli.Run wait = cli("task", "wait", id, "-s", url);
@@ -126,7 +154,8 @@ class ServerCommandsTest {
     assertEquals(0, del.code(), del::toString);
     assertNull(Jsons.at(verifyJson(), "target_files", "flags/x.bin"));
 
-    Cli.Run bad = cli("artifact", "add", "--path", "/abs", "--length", "1", "--sha256", sha, "-s", url);
+    Cli.Run bad =
+        cli("artifact", "add", "--path", "/abs", "--length", "1", "--sha256", sha, "-s", url);
     assertEquals(2, bad.code(), bad::toString);
     assertTrue(bad.err().contains("HTTP 4"), bad::toString);
   }
@@ -142,7 +171,8 @@ class ServerCommandsTest {
     assertEquals(0, gb.code());
     String bId = gb.out().strip();
     Path payload = ceremony("--root-key", s(a) + "," + s(bPub), "--root-threshold", "2");
-    assertEquals(1, ((JsonNumber) Jsons.at(AdminCommands.readJson(payload), "timeout")).value() / 300);
+    assertEquals(
+        1, ((JsonNumber) Jsons.at(AdminCommands.readJson(payload), "timeout")).value() / 300);
 
     Cli.Run boot = cli("admin", "send", "bootstrap", s(payload), "-s", url, "--wait");
     assertEquals(0, boot.code(), boot::toString);
@@ -150,24 +180,54 @@ class ServerCommandsTest {
 
     Cli.Run wrong = cli("admin", "metadata", "sign", "--key", s(a), "-s", url);
     assertEquals(2, wrong.code(), wrong::toString); // already signed by a
-    Cli.Run sign = cli("admin", "metadata", "sign", "--key", s(b), "-s", url, "--wait", "-o", "json");
+    Cli.Run sign =
+        cli("admin", "metadata", "sign", "--key", s(b), "-s", url, "--wait", "-o", "json");
     assertEquals(0, sign.code(), sign::toString);
     assertTrue(bootstrapped(), sign::toString);
 
     // rotation: drop b, threshold 1; old root needs 2 signatures, so a and b sign
     Cli.Run update =
-        cli("admin", "metadata", "update", "--metadata-url", url + "metadata/", "--remove-key", bId, "--threshold", "1",
-            "--key", s(a), "--key", s(b), "--out", s(dir.resolve("update.json")), "--send", "-s", url, "--wait");
+        cli(
+            "admin",
+            "metadata",
+            "update",
+            "--metadata-url",
+            url + "metadata/",
+            "--remove-key",
+            bId,
+            "--threshold",
+            "1",
+            "--key",
+            s(a),
+            "--key",
+            s(b),
+            "--out",
+            s(dir.resolve("update.json")),
+            "--send",
+            "-s",
+            url,
+            "--wait");
     assertEquals(0, update.code(), update::toString);
     JsonValue v = verifyJson("--root", s(dir.resolve("server/metadata/1.root.json")));
     assertEquals(2, ((JsonNumber) Jsons.at(v, "root_version")).value());
 
     // root v3 signed by a alone is complete under v2's threshold of 1
     Cli.Run v3 =
-        cli("admin", "metadata", "update", "--metadata-url", url + "metadata/", "--expiration", "30", "--key", s(a),
-            "--out", s(dir.resolve("update3.json")));
+        cli(
+            "admin",
+            "metadata",
+            "update",
+            "--metadata-url",
+            url + "metadata/",
+            "--expiration",
+            "30",
+            "--key",
+            s(a),
+            "--out",
+            s(dir.resolve("update3.json")));
     assertEquals(0, v3.code(), v3::toString);
-    Cli.Run send = cli("admin", "send", "update", s(dir.resolve("update3.json")), "-s", url, "--wait");
+    Cli.Run send =
+        cli("admin", "send", "update", s(dir.resolve("update3.json")), "-s", url, "--wait");
     assertEquals(0, send.code(), send::toString);
     assertEquals(3, ((JsonNumber) Jsons.at(verifyJson(), "root_version")).value());
   }
@@ -175,9 +235,30 @@ class ServerCommandsTest {
   @Test
   void signLater_thenOfflinePayloadSigning_thenBootstrap() throws Exception {
     start(Map.of());
-    Path payload = ceremony("--root-key", "generate:ed25519:k1,generate:ed25519:k2", "--root-threshold", "2", "--sign", "later");
-    assertEquals(0, ((dev.tufrepo.json.JsonArray) Jsons.at(AdminCommands.readJson(payload), "metadata", "root", "signatures")).values().size());
-    Cli.Run s1 = cli("admin", "payload", "sign", s(payload), "--key", s(dir.resolve("ck/k1.pem")), "--key", s(dir.resolve("ck/k2.pem")));
+    Path payload =
+        ceremony(
+            "--root-key",
+            "generate:ed25519:k1,generate:ed25519:k2",
+            "--root-threshold",
+            "2",
+            "--sign",
+            "later");
+    assertEquals(
+        0,
+        ((dev.tufrepo.json.JsonArray)
+                Jsons.at(AdminCommands.readJson(payload), "metadata", "root", "signatures"))
+            .values()
+            .size());
+    Cli.Run s1 =
+        cli(
+            "admin",
+            "payload",
+            "sign",
+            s(payload),
+            "--key",
+            s(dir.resolve("ck/k1.pem")),
+            "--key",
+            s(dir.resolve("ck/k2.pem")));
     assertEquals(0, s1.code(), s1::toString);
     assertTrue(s1.out().contains("2 of 2"), s1::toString);
     Cli.Run boot = cli("admin", "send", "bootstrap", s(payload), "-s", url, "--wait");
@@ -193,9 +274,27 @@ class ServerCommandsTest {
     Path payload = ceremony();
     Cli.Run denied = cli("admin", "send", "bootstrap", s(payload), "-s", url);
     assertEquals(2, denied.code(), denied::toString);
-    Cli.Run ok = cli("admin", "send", "bootstrap", s(payload), "-s", url, "--token", "s3cret-token-0123456789", "--wait");
+    Cli.Run ok =
+        cli(
+            "admin",
+            "send",
+            "bootstrap",
+            s(payload),
+            "-s",
+            url,
+            "--token",
+            "s3cret-token-0123456789",
+            "--wait");
     assertEquals(0, ok.code(), ok::toString);
-    Cli.Run h = Cli.run(new byte[0], Map.of("TUFREPO_API_SERVER", url), "task", "show", "nope", "-H", "Authorization: Bearer s3cret-token-0123456789, X-Extra: 1");
+    Cli.Run h =
+        Cli.run(
+            new byte[0],
+            Map.of("TUFREPO_API_SERVER", url),
+            "task",
+            "show",
+            "nope",
+            "-H",
+            "Authorization: Bearer s3cret-token-0123456789, X-Extra: 1");
     assertEquals(0, h.code(), h::toString);
   }
 
