@@ -27,9 +27,11 @@ fi
 
 rm -rf "$work/repo"
 "$here/tufrepo" repo init --repo "$work/repo" --bins "$bins" >/dev/null
-echo "importing $rows rows into $bins bins (-Xmx512m)" >&2
-start=$(date +%s.%N)
-TUFREPO_JAVA_OPTS="-Xmx512m ${TUFREPO_JAVA_OPTS:-}" "$here/tufrepo" import "$work/repo/../rows-$rows.csv" --repo "$work/repo" --quiet
-end=$(date +%s.%N)
-echo "wall time of the import command (JVM start included): $(echo "$end - $start" | bc) s"
+echo "importing $rows rows into $bins bins (-Xmx512m); load average now: $(cut -d" " -f1-3 /proc/loadavg)" >&2
+start=$(date +%s%N)
+TIMEFORMAT="cpu: user %U s, sys %S s (wall %R s)"
+time TUFREPO_JAVA_OPTS="-Xmx512m ${TUFREPO_JAVA_OPTS:-}" "$here/tufrepo" import "$csv" --repo "$work/repo" --quiet
+end=$(date +%s%N)
+ms=$(( (end - start) / 1000000 ))
+echo "wall time of the import command (JVM start included): $((ms / 1000)).$(printf %03d $((ms % 1000))) s"
 "$here/tufrepo" verify --repo "$work/repo" | tail -n 2

@@ -6,7 +6,6 @@ import dev.tufrepo.keyvault.FileKeyVault;
 import dev.tufrepo.keyvault.KeyVault;
 import dev.tufrepo.storage.MetadataStore;
 import dev.tufrepo.storage.StateStore;
-import dev.tufrepo.storage.fs.FileSystemMetadataStore;
 import dev.tufrepo.storage.jdbc.JdbcStateStore;
 import java.nio.file.Path;
 
@@ -27,10 +26,7 @@ final class LocalRepo implements AutoCloseable {
     StateStore s = null;
     KeyVault k = null;
     try {
-      m =
-          FileSystemMetadataStore.builder(dir.resolve("metadata"))
-              .fsync(!"false".equals(System.getenv("TUFREPO_FSYNC")))
-              .build();
+      m = new ParallelSyncMetadataStore(dir.resolve("metadata"));
       s = JdbcStateStore.h2(dir.resolve("state"));
       k = FileKeyVault.of(dir.resolve("keys"));
       RepositoryEngine.Builder b =

@@ -211,7 +211,7 @@ class ServerCommandsTest {
     JsonValue v = verifyJson("--root", s(dir.resolve("server/metadata/1.root.json")));
     assertEquals(2, ((JsonNumber) Jsons.at(v, "root_version")).value());
 
-    // root v3 signed by a alone is complete under v2's threshold of 1
+    // root v3 unsigned: pending; a's signature made offline (--dry-run --out) and sent as a file
     Cli.Run v3 =
         cli(
             "admin",
@@ -221,15 +221,26 @@ class ServerCommandsTest {
             url + "metadata/",
             "--expiration",
             "30",
-            "--key",
-            s(a),
             "--out",
             s(dir.resolve("update3.json")));
     assertEquals(0, v3.code(), v3::toString);
     Cli.Run send =
         cli("admin", "send", "update", s(dir.resolve("update3.json")), "-s", url, "--wait");
     assertEquals(0, send.code(), send::toString);
+    assertEquals(
+        2,
+        ((JsonNumber) Jsons.at(verifyJson(), "root_version")).value(),
+        "v3 waits for a signature");
+    Path sig = dir.resolve("sig.json");
+    Cli.Run dry =
+        cli("admin", "metadata", "sign", "--key", s(a), "--dry-run", "--out", s(sig), "-s", url);
+    assertEquals(0, dry.code(), dry::toString);
+    assertEquals("root", Jsons.string(AdminCommands.readJson(sig), "role"));
+    Cli.Run sent = cli("admin", "send", "sign", s(sig), "-s", url, "--wait");
+    assertEquals(0, sent.code(), sent::toString);
     assertEquals(3, ((JsonNumber) Jsons.at(verifyJson(), "root_version")).value());
+    Cli.Run nothing = cli("admin", "metadata", "sign", "--key", s(a), "-s", url);
+    assertEquals(2, nothing.code(), nothing::toString);
   }
 
   @Test
