@@ -35,7 +35,12 @@ final class Clients implements AutoCloseable {
 
   /** tuf-js and sigstore-java; fails (never skips) when a client cannot start. */
   static Clients start(Path workDir) {
-    return new Clients(List.of(new TufJsClient(workDir), new SigstoreJavaClient()));
+    return start(workDir, TufJsClient.DEFAULT_TIMEOUT);
+  }
+
+  /** As {@link #start(Path)}, giving each tuf-js session up to {@code tufJsTimeout}. */
+  static Clients start(Path workDir, java.time.Duration tufJsTimeout) {
+    return new Clients(List.of(new TufJsClient(workDir, tufJsTimeout), new SigstoreJavaClient()));
   }
 
   /** A fresh session per client, each starting from root v1 of {@code repo}. */

@@ -109,6 +109,24 @@ final class ConformanceRepository implements AutoCloseable {
         .getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * {@code count} artifact paths: mostly package-like paths in sub-directories, and every fourth
+   * one with a space or non-ASCII characters, which clients percent-encode in the URL.
+   */
+  static List<String> paths(String prefix, int from, int count) {
+    List<String> out = new ArrayList<>(count);
+    for (int i = from; i < from + count; i++) {
+      out.add(
+          switch (i % 4) {
+            case 0 -> prefix + "/pkg-" + i + "/pkg-" + i + "-1.0.tar.gz";
+            case 1 -> prefix + "-" + i + ".whl";
+            case 2 -> prefix + "/with space/file " + i + ".txt";
+            default -> prefix + "/ünïcødé/fïlé-" + i + ".bin";
+          });
+    }
+    return out;
+  }
+
   /** Queues {@code paths} (content generation {@code generation}) and publishes them. */
   PublishResult add(List<String> paths, int generation) {
     List<Artifact> artifacts = new ArrayList<>();

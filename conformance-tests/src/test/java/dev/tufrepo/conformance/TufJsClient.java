@@ -32,16 +32,23 @@ import java.util.concurrent.TimeUnit;
  * test fails (never a skip).
  */
 final class TufJsClient implements TufClient {
-  private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
+  static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
   private static volatile boolean checked;
 
   private final Process process;
   private final OutputStream stdin;
   private final BufferedReader stdout;
   private final Path stderr;
+  private final Duration timeout;
   private int nextId = 1;
 
   TufJsClient(Path workDir) {
+    this(workDir, DEFAULT_TIMEOUT);
+  }
+
+  /** A client that gives each session up to {@code timeout}. */
+  TufJsClient(Path workDir, Duration timeout) {
+    this.timeout = timeout;
     Path js = ensureInstalled();
     try {
       Files.createDirectories(workDir);
@@ -114,13 +121,13 @@ final class TufJsClient implements TufClient {
       stdin.write(request);
       stdin.write('\n');
       stdin.flush();
-      long deadline = System.nanoTime() + REQUEST_TIMEOUT.toNanos();
+      long deadline = System.nanoTime() + timeout.toNanos();
       while (!stdout.ready()) {
         if (!process.isAlive()) {
           throw new IllegalStateException("the tuf-js client died: " + stderrText());
         }
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("the tuf-js client did not answer in " + REQUEST_TIMEOUT);
+          throw new IllegalStateException("the tuf-js client did not answer in " + timeout);
         }
         Thread.sleep(2);
       }
