@@ -103,6 +103,7 @@ final class Clients implements AutoCloseable {
     if (!accepted.isEmpty()) {
       fail(step + ": clients accepted a bad repository:\n  " + String.join("\n  ", accepted));
     }
+    runs.forEach(r -> System.out.println("negative control, " + step + ": " + r));
     return runs;
   }
 
