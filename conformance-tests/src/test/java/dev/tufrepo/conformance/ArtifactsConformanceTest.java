@@ -68,8 +68,13 @@ class ArtifactsConformanceTest {
 
   /** Every client that follows delegations downloaded {@code paths}; every client the top level. */
   static void assertDownloaded(List<ClientRun> runs, List<String> paths) {
+    assertDownloaded(runs, ConformanceRepository.TOP_LEVEL, paths);
+  }
+
+  /** As above, with {@code topLevel} as the top-level target every client must have downloaded. */
+  static void assertDownloaded(List<ClientRun> runs, String topLevel, List<String> paths) {
     for (ClientRun r : runs) {
-      assertTrue(r.downloaded().contains(ConformanceRepository.TOP_LEVEL), r.toString());
+      assertTrue(r.downloaded().contains(topLevel), r.toString());
       if (r.client().equals("tuf-js")) {
         assertTrue(r.downloaded().containsAll(paths), r.toString());
       }

@@ -224,6 +224,23 @@ final class ConformanceRepository implements AutoCloseable {
     topLevel.add(path);
   }
 
+  /**
+   * Records a target that is already published (by another writer, e.g. python-tuf) and served from
+   * {@link #targetsDir}.
+   */
+  void published(String path, byte[] bytes, boolean inTopLevelTargets) {
+    present.put(path, bytes);
+    if (inTopLevelTargets) {
+      topLevel.add(path);
+    }
+  }
+
+  /** A new engine on the same stores: it loads what the state store says is committed. */
+  void reopenEngine() {
+    engine.close();
+    engine = repo.engine();
+  }
+
   // ---------------------------------------------------------------- what clients should see
 
   /** What {@code client} must find now: every published target it can look up. */
