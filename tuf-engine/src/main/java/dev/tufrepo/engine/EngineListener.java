@@ -24,4 +24,11 @@ public interface EngineListener {
 
   /** Progress of a long step, like signing 16,384 bins. */
   default void progress(String step, long done, long total) {}
+
+  /**
+   * An offline role ({@code root} or a delegated role signed by offline keys) expires at {@code
+   * expires}, within the engine's warning window: its key holders must sign a new version before
+   * then. Called after every publish and refresh while the condition holds.
+   */
+  default void offlineRoleExpiring(String role, Instant expires) {}
 }

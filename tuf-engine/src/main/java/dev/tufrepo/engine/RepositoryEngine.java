@@ -4,13 +4,23 @@ import dev.tufrepo.engine.internal.ArtifactRules;
 import dev.tufrepo.engine.internal.BatchCodec;
 import dev.tufrepo.engine.internal.BinCache;
 import dev.tufrepo.engine.internal.Bootstrapper;
+import dev.tufrepo.engine.internal.Lifecycle;
 import dev.tufrepo.engine.internal.Publisher;
 import dev.tufrepo.engine.internal.RepoState;
+import dev.tufrepo.engine.internal.RootRotation;
 import dev.tufrepo.engine.internal.SettingKeys;
 import dev.tufrepo.engine.internal.StateLoader;
+import dev.tufrepo.json.JsonObject;
+import dev.tufrepo.json.JsonString;
 import dev.tufrepo.keyvault.KeyVault;
 import dev.tufrepo.model.Key;
+import dev.tufrepo.model.Metadata;
+import dev.tufrepo.model.Role;
+import dev.tufrepo.model.Root;
+import dev.tufrepo.model.Signature;
 import dev.tufrepo.model.Signer;
+import dev.tufrepo.model.TufRole;
+import dev.tufrepo.model.Verification;
 import dev.tufrepo.storage.Lease;
 import dev.tufrepo.storage.MetadataStore;
 import dev.tufrepo.storage.QueuedBatch;
@@ -128,7 +138,7 @@ public final class RepositoryEngine implements AutoCloseable {
       timers.add(
           scheduler.scheduleWithFixedDelay(this::refreshQuietly, ms, ms, TimeUnit.MILLISECONDS));
     }
-    if (autoPublish != null && state != null && stateStore.queueDepth() > 0) {
+    if (autoPublish != null && state != null && queuedBatchWantsPublish()) {
       schedulePublish();
     }
   }
@@ -217,7 +227,7 @@ public final class RepositoryEngine implements AutoCloseable {
             new TaskRecord(taskId, batch.taskName(), TaskStates.PENDING, now(), null), payload);
     accepted.put(seq, new SoftReference<>(batch));
     listener.queueDepth(stateStore.queueDepth());
-    if (autoPublish != null) {
+    if (autoPublish != null && batch.publish()) {
       schedulePublish();
     }
   }
@@ -268,26 +278,44 @@ public final class RepositoryEngine implements AutoCloseable {
     return underLease(
         token -> {
           reloadIfChanged();
-          List<Publisher.Drained> drained = drain ? drain() : List.of();
-          try {
-            Publisher.Outcome out =
-                publisher.publish(state, drained, force, onlineSigner(), now(), token);
-            state = out.state();
-            for (Publisher.Drained d : drained) {
-              accepted.remove(d.seq());
-            }
-            if (!out.result().isEmpty() || !drained.isEmpty()) {
-              listener.published(out.result());
-              announceExpiries();
-              listener.queueDepth(stateStore.queueDepth());
-            }
-            return out.result();
-          } catch (RuntimeException e) {
-            markErrored(drained, e);
-            listener.publishFailed(e);
-            throw e;
-          }
+          return publishLocked(token, drain, force, null);
         });
+  }
+
+  /**
+   * One publish under the lease: drains the queue when asked, re-signs {@code force}, and publishes
+   * {@code newRoot} (may be null), moving to its online key when that changed.
+   */
+  private PublishResult publishLocked(
+      long token, boolean drain, Set<String> force, Publisher.NewRoot newRoot) {
+    Signer useSigner = onlineSigner();
+    if (newRoot != null
+        && !(newRoot.settings().onlineKeyId().equals(state.settings().onlineKeyId())
+            && newRoot.settings().onlineKeyUri().equals(state.settings().onlineKeyUri()))) {
+      String id = newRoot.settings().onlineKeyId();
+      useSigner =
+          resolveSigner(newRoot.settings().onlineKeyUri(), newRoot.root().signed().keys().get(id));
+    }
+    List<Publisher.Drained> drained = drain ? drain() : List.of();
+    try {
+      Publisher.Outcome out =
+          publisher.publish(state, drained, force, useSigner, now(), token, newRoot);
+      state = out.state();
+      signer = useSigner;
+      for (Publisher.Drained d : drained) {
+        accepted.remove(d.seq());
+      }
+      if (!out.result().isEmpty() || !drained.isEmpty()) {
+        listener.published(out.result());
+        announceExpiries();
+        listener.queueDepth(stateStore.queueDepth());
+      }
+      return out.result();
+    } catch (RuntimeException e) {
+      markErrored(drained, e);
+      listener.publishFailed(e);
+      throw e;
+    }
   }
 
   private List<Publisher.Drained> drain() {
@@ -348,17 +376,32 @@ public final class RepositoryEngine implements AutoCloseable {
     scheduler.schedule(
         () -> {
           publishScheduled.set(false);
+          boolean again;
           try {
-            publish();
+            // batches beyond maxBatchesPerPublish wait for another round
+            again = publish().batches() >= maxBatchesPerPublish;
           } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "automatic publish failed: " + e.getMessage(), e);
+            again = true;
           }
-          if (!closed && stateStore.queueDepth() > 0) {
+          if (!closed && again && queuedBatchWantsPublish()) {
             schedulePublish();
           }
         },
         autoPublish.toMillis(),
         TimeUnit.MILLISECONDS);
+  }
+
+  /** Whether a queued batch asked to be published (publish=false batches wait for a publish). */
+  private boolean queuedBatchWantsPublish() {
+    for (QueuedBatch q : stateStore.queued(maxBatchesPerPublish)) {
+      SoftReference<ArtifactBatch> ref = accepted.get(q.seq());
+      ArtifactBatch b = ref == null ? null : ref.get();
+      if ((b != null ? b : BatchCodec.decode(q.payload())).publish()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void refreshQuietly() {
@@ -387,7 +430,474 @@ public final class RepositoryEngine implements AutoCloseable {
     }
   }
 
+  // ---------------------------------------------------------------- lifecycle (issue 7)
+
+  /**
+   * Takes the bootstrap lock before a bootstrap task runs (RSTUF's API sets {@code BOOTSTRAP} to
+   * {@code pre-<taskId>}): sets it only when there is no bootstrap state at all.
+   *
+   * @return false when the repository is bootstrapped, being bootstrapped, or locked
+   */
+  public boolean lockBootstrap(String taskId) {
+    return stateStore.compareAndSetSetting(SettingKeys.BOOTSTRAP, null, "pre-" + taskId);
+  }
+
+  /** Clears the bootstrap lock {@code pre-<taskId>}; any other bootstrap state is left alone. */
+  public void releaseBootstrapLock(String taskId) {
+    stateStore.compareAndSetSetting(SettingKeys.BOOTSTRAP, "pre-" + taskId, null);
+  }
+
+  /**
+   * Records task {@code taskId} as {@code RECEIVED} (REST calls this before running the task
+   * asynchronously, so {@code GET /task} knows it at once).
+   */
+  public void taskReceived(String taskId, String taskName) {
+    stateStore.putTask(new TaskRecord(taskId, taskName, TaskStates.RECEIVED, now(), null));
+  }
+
+  /**
+   * Task {@code metadata_update}: a new root ({@code POST /api/v1/metadata}). Its version must be
+   * the trusted one + 1; a signature counts when valid under the trusted or the new root, and the
+   * thresholds of both must hold. A root short of signatures waits in a signing session. The root
+   * is published exactly as received. When the new root changes the online key, every online role
+   * is re-signed with the new key in the same publish.
+   */
+  public TaskResult updateRoot(String taskId, byte[] rootJson) {
+    return runTask(
+        taskId,
+        MU,
+        () -> {
+          Instant now = now();
+          if (state == null) {
+            return TaskResult.failed(
+                MU, now, MU_FAILED, "Metadata Update requires a completed bootstrap");
+          }
+          Metadata<Root> root;
+          try {
+            root = Metadata.parseRoot(rootJson);
+          } catch (dev.tufrepo.TufException e) {
+            return TaskResult.failed(
+                MU,
+                now,
+                MU_FAILED,
+                isRootType(rootJson)
+                    ? "Failed to verify the trust: " + e.getMessage()
+                    : "Unsupported Metadata type");
+          }
+          return underLease(
+              token -> {
+                reloadIfChanged();
+                String problem = RootRotation.problem(state.root().signed(), root, now);
+                if (problem != null) {
+                  return TaskResult.failed(
+                      MU, now, MU_FAILED, "Failed to verify the trust: " + problem);
+                }
+                Map<String, dev.tufrepo.json.JsonValue> details = new java.util.HashMap<>();
+                details.put("role", new JsonString(TufRole.ROOT));
+                if (!RootRotation.complete(state.root().signed(), root)) {
+                  stateStore.putSigningSession(
+                      TufRole.ROOT, new String(rootJson, java.nio.charset.StandardCharsets.UTF_8));
+                  details.put("update", new JsonString(pendingText(root)));
+                } else {
+                  publishRoot(token, rootJson, root);
+                }
+                return TaskResult.ok(MU, now, "Metadata Update Processed", JsonObject.of(details));
+              });
+        });
+  }
+
+  private static final String MU = "metadata_update";
+  private static final String MU_FAILED = "Metadata Update Failed";
+  private static final String SIGN = "sign_metadata";
+  private static final String SIGN_FAILED = "Signature Failed";
+  private static final String SIGN_OK = "Signature Processed";
+
+  private static String pendingText(Metadata<Root> root) {
+    return "Root v" + root.signed().version() + " is pending signatures";
+  }
+
+  private static boolean isRootType(byte[] json) {
+    try {
+      return dev.tufrepo.json.Json.parse(json) instanceof JsonObject o
+          && o.get("signed") instanceof JsonObject signed
+          && new JsonString(Root.TYPE).equals(signed.get("_type"));
+    } catch (RuntimeException e) {
+      return true;
+    }
+  }
+
+  /** Publishes a root whose thresholds hold (under the lease); clears the root signing session. */
+  private void publishRoot(long token, byte[] bytes, Metadata<Root> root) {
+    RepositorySettings next = RootRotation.settingsFor(state.settings(), root.signed());
+    publishLocked(token, true, Set.of(), new Publisher.NewRoot(root, bytes, next));
+    stateStore.putSigningSession(TufRole.ROOT, null);
+  }
+
+  /**
+   * Task {@code sign_metadata}: adds one signature ({@code {"keyid", "sig"}}) to the metadata of
+   * {@code role} waiting in a signing session; publishes it when its thresholds hold. For root
+   * during a bootstrap in the signing state, finishes the bootstrap.
+   */
+  public TaskResult sign(String taskId, String role, byte[] signatureJson) {
+    return runTask(
+        taskId,
+        SIGN,
+        () -> {
+          checkRoleName("role", role);
+          Signature sig;
+          try {
+            sig = Signature.fromJson(dev.tufrepo.json.Json.parse(signatureJson), "signature");
+          } catch (dev.tufrepo.TufException e) {
+            throw new InvalidRequestException("signature", e.getMessage());
+          }
+          Instant now = now();
+          return underLease(
+              token -> {
+                Optional<String> pending = stateStore.signingSession(role);
+                if (pending.isEmpty()) {
+                  return TaskResult.failed(
+                      SIGN, now, SIGN_FAILED, "No signatures pending for " + role);
+                }
+                byte[] bytes = pending.get().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                if (role.equals(TufRole.ROOT)) {
+                  return signRoot(token, Metadata.parseRoot(bytes), sig, now);
+                }
+                return signDelegated(token, role, bytes, sig, now);
+              });
+        });
+  }
+
+  private TaskResult signRoot(long token, Metadata<Root> pending, Signature sig, Instant now) {
+    String bootstrap = stateStore.setting(SettingKeys.BOOTSTRAP).orElse(null);
+    if (bootstrap != null && bootstrap.startsWith("signing-")) {
+      Root r = pending.signed();
+      if (!RootRotation.validUnder(sig, r, pending.signedBytes())) {
+        return TaskResult.failed(SIGN, now, SIGN_FAILED, "Invalid signature");
+      }
+      Metadata<Root> md = pending.withSignature(sig);
+      Role rootRole = r.role(TufRole.ROOT);
+      if (Verification.countValid(rootRole, r.keys(), md.signedBytes(), md)
+          < rootRole.threshold()) {
+        putSession(TufRole.ROOT, md);
+        return TaskResult.ok(
+            SIGN, now, SIGN_OK, details("bootstrap", "Root v1 is pending signatures"));
+      }
+      state =
+          Bootstrapper.completeSigned(
+              bootstrap.substring("signing-".length()),
+              md.toJson(),
+              now,
+              stateStore,
+              metadataStore,
+              this::resolveSigner,
+              token);
+      signer = null;
+      cache.clear();
+      announceExpiries();
+      return TaskResult.ok(SIGN, now, SIGN_OK, details("bootstrap", "Bootstrap Finished"));
+    }
+    if (state == null) {
+      return TaskResult.failed(SIGN, now, SIGN_FAILED, "No signatures pending for root");
+    }
+    reloadIfChanged();
+    if (!RootRotation.counts(sig, state.root().signed(), pending)) {
+      return TaskResult.failed(SIGN, now, SIGN_FAILED, "Invalid signature");
+    }
+    Metadata<Root> md = pending.withSignature(sig);
+    String problem = RootRotation.problem(state.root().signed(), md, now);
+    if (problem != null) {
+      return TaskResult.failed(SIGN, now, SIGN_FAILED, "Failed to verify the trust: " + problem);
+    }
+    if (!RootRotation.complete(state.root().signed(), md)) {
+      putSession(TufRole.ROOT, md);
+      return TaskResult.ok(SIGN, now, SIGN_OK, details("update", pendingText(md)));
+    }
+    publishRoot(token, md.toJson(), md);
+    return TaskResult.ok(SIGN, now, SIGN_OK, details("update", "Metadata update finished"));
+  }
+
+  private TaskResult signDelegated(
+      long token, String role, byte[] pending, Signature sig, Instant now) {
+    throw new EngineException("not implemented yet: signing delegated roles");
+  }
+
+  private void putSession(String role, Metadata<?> md) {
+    stateStore.putSigningSession(
+        role, new String(md.toJson(), java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private static JsonObject details(String key, String text) {
+    return JsonObject.of(Map.of(key, new JsonString(text)));
+  }
+
+  private static final java.util.regex.Pattern ROLE_NAME =
+      java.util.regex.Pattern.compile("[a-zA-Z0-9_-]+");
+
+  /** RSTUF's role name rule, checked on every endpoint (RSTUF checks it at bootstrap only). */
+  static void checkRoleName(String field, String role) {
+    if (role == null || !ROLE_NAME.matcher(role).matches()) {
+      throw new InvalidRequestException(field, "role names match [a-zA-Z0-9_-]+");
+    }
+  }
+
+  /**
+   * Task {@code delete_sign_metadata}: abandons the signing session of {@code role}; for root
+   * during a bootstrap in the signing state, stops the bootstrap.
+   */
+  public TaskResult deleteSigning(String taskId, String role) {
+    String name = "delete_sign_metadata";
+    return runTask(
+        taskId,
+        name,
+        () -> {
+          checkRoleName("role", role);
+          Instant now = now();
+          return underLease(
+              token -> {
+                if (stateStore.signingSession(role).isEmpty()) {
+                  return TaskResult.failed(
+                      name,
+                      now,
+                      "Deletion of " + role + " metadata failed.",
+                      "The " + role + " role is not in a signing process.");
+                }
+                stateStore.putSigningSession(role, null);
+                JsonObject details = null;
+                String bootstrap = stateStore.setting(SettingKeys.BOOTSTRAP).orElse(null);
+                if (role.equals(TufRole.ROOT)
+                    && bootstrap != null
+                    && bootstrap.startsWith("signing-")) {
+                  Map<String, String> reset = new java.util.HashMap<>();
+                  reset.put(SettingKeys.BOOTSTRAP, null);
+                  reset.put(SettingKeys.BOOTSTRAP_REQUEST, null);
+                  stateStore.putSettings(reset);
+                  details = details("bootstrap", "Bootstrap process has been stopped");
+                }
+                return TaskResult.ok(
+                    name,
+                    now,
+                    "Deletion of " + role + " metadata successful, signing process stopped",
+                    details);
+              });
+        });
+  }
+
+  /** Whether metadata of {@code role} waits for signatures. */
+  public boolean hasSigningSession(String role) {
+    return stateStore.signingSession(role).isPresent();
+  }
+
+  /**
+   * RSTUF {@code GET /api/v1/metadata/sign}: role name to the pending metadata, plus {@code
+   * trusted_root} when root is pending and {@code trusted_targets} when a role delegated by targets
+   * is pending.
+   */
+  public Map<String, dev.tufrepo.json.JsonValue> pendingSigning() {
+    Map<String, dev.tufrepo.json.JsonValue> out = new java.util.TreeMap<>();
+    boolean targetsType = false;
+    for (Map.Entry<String, String> e : stateStore.signingSessions().entrySet()) {
+      if (e.getValue() == null) {
+        continue;
+      }
+      dev.tufrepo.json.JsonValue md = dev.tufrepo.json.Json.parse(e.getValue());
+      out.put(e.getKey(), md);
+      targetsType |=
+          md instanceof JsonObject o
+              && o.get("signed") instanceof JsonObject signed
+              && new JsonString("targets").equals(signed.get("_type"));
+    }
+    RepoState s = state;
+    if (s != null && out.containsKey(TufRole.ROOT)) {
+      String name = s.root().signed().version() + ".root.json";
+      metadataStore
+          .read(name)
+          .ifPresent(b -> out.put("trusted_root", dev.tufrepo.json.Json.parse(b)));
+    }
+    if (s != null && targetsType) {
+      out.put("trusted_targets", dev.tufrepo.json.Json.parse(s.targets().bytes()));
+    }
+    return out;
+  }
+
+  /**
+   * Task {@code force_online_metadata_update}: re-signs the given online roles now, any combination
+   * of {@code targets}, {@code bins} (or the online delegated roles), {@code snapshot} and {@code
+   * timestamp}; an empty set means all of them.
+   */
+  public TaskResult forceOnlineUpdate(String taskId, Set<String> roles) {
+    String name = "force_online_metadata_update";
+    for (String r : roles) {
+      checkRoleName("roles", r);
+    }
+    return runTask(
+        taskId,
+        name,
+        () -> {
+          if (state == null) {
+            return TaskResult.failed(
+                name,
+                now(),
+                "Force new online metadata update failed",
+                "New metadata updates requre completed bootstrap");
+          }
+          Set<String> force =
+              roles.isEmpty() ? Set.of("targets", "bins", "snapshot", "timestamp") : roles;
+          PublishResult r = forceUpdate(force);
+          java.util.TreeSet<String> updated = new java.util.TreeSet<>();
+          for (String role : r.roleVersions().keySet()) {
+            updated.add(state.bins() != null && state.bins().isDelegatedRole(role) ? "bins" : role);
+          }
+          return TaskResult.ok(
+              name,
+              now(),
+              "Force new online metadata update succeeded",
+              JsonObject.of(
+                  Map.of(
+                      "updated_roles",
+                      new dev.tufrepo.json.JsonArray(
+                          updated.stream()
+                              .map(s -> (dev.tufrepo.json.JsonValue) new JsonString(s))
+                              .toList()))));
+        });
+  }
+
+  /**
+   * Task {@code update_settings}: changes the expiration days of online roles ({@code targets},
+   * {@code snapshot}, {@code timestamp}, {@code bins}); applies from each role's next version.
+   */
+  public TaskResult updateSettings(String taskId, Map<String, Integer> expirationDays) {
+    return runTask(
+        taskId,
+        "update_settings",
+        () -> {
+          Instant now = now();
+          if (state == null) {
+            return TaskResult.failed(
+                "update_settings",
+                now,
+                "Update Settings Failed",
+                "Update Settings requires a completed bootstrap");
+          }
+          if (expirationDays == null || expirationDays.isEmpty()) {
+            return TaskResult.failed(
+                "update_settings",
+                now,
+                "Update Settings Failed",
+                "No role provided for expiration policy change");
+          }
+          return underLease(
+              token -> {
+                reloadIfChanged();
+                Lifecycle.SettingsUpdate u =
+                    Lifecycle.updateSettings(state.settings(), expirationDays, usesSuccinctBins());
+                if (!u.updated().isEmpty()) {
+                  stateStore.putSettings(u.values());
+                  state = state.withSettings(u.settings());
+                }
+                return TaskResult.ok(
+                    "update_settings", now, "Update Settings Succeded", u.details());
+              });
+        });
+  }
+
+  /**
+   * Task {@code metadata_delegation}: adds, updates or deletes custom delegated roles (RSTUF {@code
+   * TUFDelegations} JSON). Roles signed by the online key are published at once; roles with offline
+   * keys wait in signing sessions.
+   */
+  public TaskResult delegations(String taskId, DelegationAction action, byte[] delegationsJson) {
+    throw new EngineException("not implemented yet: delegations");
+  }
+
+  /** Whether targets delegates to succinct hash bins (false with custom delegations). */
+  public boolean usesSuccinctBins() {
+    RepoState s = state;
+    return s == null || s.bins() != null;
+  }
+
+  /** RSTUF {@code GET /api/v1/config} data: lower-cased setting names to values. */
+  public Map<String, dev.tufrepo.json.JsonValue> config() {
+    requireBootstrapped();
+    return Lifecycle.config(state, stateStore.setting(SettingKeys.BOOTSTRAP).orElse(null));
+  }
+
+  /**
+   * Task {@code publish_artifacts}: publishes everything queued now; details {@code
+   * {"artifact_roles": [...]}} name the roles that changed.
+   */
+  public TaskResult publishTask(String taskId) {
+    return runTask(
+        taskId,
+        "publish_artifacts",
+        () -> {
+          PublishResult r = state == null ? null : publish();
+          List<dev.tufrepo.json.JsonValue> roles = new ArrayList<>();
+          if (r != null) {
+            for (String role : new java.util.TreeSet<>(r.roleVersions().keySet())) {
+              if (!Lifecycle.TOP_LEVEL.contains(role)) {
+                roles.add(new dev.tufrepo.json.JsonString(role));
+              }
+            }
+          }
+          Map<String, dev.tufrepo.json.JsonValue> details = new java.util.HashMap<>();
+          details.put(
+              "artifact_roles",
+              roles.isEmpty()
+                  ? dev.tufrepo.json.JsonNull.INSTANCE
+                  : new dev.tufrepo.json.JsonArray(roles));
+          return TaskResult.ok(
+              "publish_artifacts",
+              now(),
+              "Publish Artifacts Processed",
+              dev.tufrepo.json.JsonObject.of(details));
+        });
+  }
+
+  /**
+   * Deletes consistent-snapshot files beyond the newest {@code keepVersions} of each role that are
+   * older than {@code minAge}; never a file the current snapshot or timestamp references, never a
+   * root. Returns the number of files deleted.
+   */
+  public int pruneOldVersions(int keepVersions, Duration minAge) {
+    throw new EngineException("not implemented yet: pruneOldVersions");
+  }
+
   // ---------------------------------------------------------------- plumbing
+
+  /**
+   * Runs task {@code taskId}: RUNNING while it runs, then SUCCESS or ERRORED by the result's
+   * status; an exception records FAILURE with {@code {"message": reason}} and is rethrown.
+   */
+  private TaskResult runTask(
+      String taskId, String name, java.util.function.Supplier<TaskResult> work) {
+    stateStore.putTask(new TaskRecord(taskId, name, TaskStates.RUNNING, now(), null));
+    TaskResult r;
+    try {
+      r = work.get();
+    } catch (RuntimeException e) {
+      String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      String json =
+          new String(
+              dev.tufrepo.json.Json.write(
+                  dev.tufrepo.json.JsonObject.of(
+                      Map.of("message", new dev.tufrepo.json.JsonString(reason)))),
+              java.nio.charset.StandardCharsets.UTF_8);
+      try {
+        stateStore.putTask(new TaskRecord(taskId, name, TaskStates.FAILURE, now(), json));
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    stateStore.putTask(
+        new TaskRecord(
+            taskId,
+            name,
+            r.status() ? TaskStates.SUCCESS : TaskStates.ERRORED,
+            r.lastUpdate(),
+            r.toJsonText()));
+    return r;
+  }
 
   private interface LeaseWork<T> {
     T run(long token);

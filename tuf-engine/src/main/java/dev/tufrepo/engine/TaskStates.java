@@ -2,6 +2,9 @@ package dev.tufrepo.engine;
 
 /** Task state names, as RSTUF's API reports them. */
 public final class TaskStates {
+  /** Received by the API, not yet started (RSTUF's {@code RECEIVED}). */
+  public static final String RECEIVED = "RECEIVED";
+
   /** Accepted and queued, not yet published. */
   public static final String PENDING = "PENDING";
 

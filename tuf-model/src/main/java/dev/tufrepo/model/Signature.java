@@ -25,7 +25,11 @@ public record Signature(String keyid, String sig, Map<String, JsonValue> unrecog
     this(keyid, Hex.encode(signature), Map.of());
   }
 
-  static Signature fromJson(JsonValue json, String path) {
+  /**
+   * Reads a signature object ({@code {"keyid", "sig", ...}}, unknown fields kept); errors name
+   * {@code path}.
+   */
+  public static Signature fromJson(JsonValue json, String path) {
     Fields f = Fields.of(json, path);
     return new Signature(f.string("keyid"), f.string("sig"), f.unrecognized());
   }

@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * The queue's encoding of a batch: compact JSON {@code {"add":[[path, info], ...], "remove":[...],
- * "task_id_in_custom": bool}}. The store keeps it as opaque bytes.
+ * "task_id_in_custom": bool, "publish": false}}; {@code publish} is written only when false, so
+ * batches queued before it existed read as published ones. The store keeps it as opaque bytes.
  */
 public final class BatchCodec {
   private BatchCodec() {}
@@ -37,6 +38,9 @@ public final class BatchCodec {
     }
     w.endArray();
     w.name("task_id_in_custom").value(batch.addTaskIdToCustom());
+    if (!batch.publish()) {
+      w.name("publish").value(false);
+    }
     w.endObject();
     return w.toByteArray();
   }
@@ -56,7 +60,8 @@ public final class BatchCodec {
       removes.add(((JsonString) v).value());
     }
     boolean custom = ((JsonBoolean) o.get("task_id_in_custom")).value();
-    return new ArtifactBatch(adds, removes, custom);
+    boolean publish = !(o.get("publish") instanceof JsonBoolean b) || b.value();
+    return new ArtifactBatch(adds, removes, custom, publish);
   }
 
   /** {@code info} with {@code custom.added_by_task_id} set, as RSTUF's API does. */

@@ -110,7 +110,12 @@ public final class Bootstrapper {
     if (root.signatures().size() < rootRole.threshold()) {
       stateStore.putSigningSession(
           TufRole.ROOT, new String(req.rootJson(), StandardCharsets.UTF_8));
-      stateStore.putSettings(Map.of(SettingKeys.BOOTSTRAP, "signing-" + taskId));
+      stateStore.putSettings(
+          Map.of(
+              SettingKeys.BOOTSTRAP,
+              "signing-" + taskId,
+              SettingKeys.BOOTSTRAP_REQUEST,
+              encodeRequest(req)));
       TaskResult r =
           TaskResult.ok(TASK, now, "Bootstrap Processed", details("Root v1 is pending signature"));
       return new Outcome(r, null);
@@ -129,10 +134,75 @@ public final class Bootstrapper {
             now,
             stateStore,
             metadataStore,
-            fencingToken);
+            fencingToken,
+            true);
     TaskResult r =
         TaskResult.ok(TASK, now, "Bootstrap Processed", details("Bootstrap finished " + taskId));
     return new Outcome(r, next);
+  }
+
+  /**
+   * Finishes a bootstrap that waited in the signing state, now that {@code rootBytes} (root v1 with
+   * the added signatures) meets its threshold: the online roles are created with the settings of
+   * the original request, under the original task id.
+   */
+  public static RepoState completeSigned(
+      String originalTaskId,
+      byte[] rootBytes,
+      Instant now,
+      StateStore stateStore,
+      MetadataStore metadataStore,
+      BiFunction<String, Key, Signer> signerFor,
+      long fencingToken) {
+    Metadata<Root> root = Metadata.parseRoot(rootBytes);
+    BootstrapRequest req =
+        decodeRequest(
+            rootBytes,
+            stateStore
+                .setting(SettingKeys.BOOTSTRAP_REQUEST)
+                .orElseThrow(
+                    () ->
+                        new dev.tufrepo.engine.EngineException(
+                            "the settings of the bootstrap in the signing state are missing")));
+    RepositorySettings settings = settings(req, root.signed());
+    Key onlineKey = root.signed().keys().get(settings.onlineKeyId());
+    Signer signer = signerFor.apply(settings.onlineKeyUri(), onlineKey);
+    return finish(
+        originalTaskId,
+        rootBytes,
+        root,
+        settings,
+        onlineKey,
+        signer,
+        now,
+        stateStore,
+        metadataStore,
+        fencingToken,
+        false);
+  }
+
+  static String encodeRequest(BootstrapRequest req) {
+    Map<String, JsonValue> days = new TreeMap<>();
+    req.expirationDays().forEach((k, v) -> days.put(k, new dev.tufrepo.json.JsonNumber(v)));
+    Map<String, JsonValue> m = new TreeMap<>();
+    m.put("expiration", JsonObject.of(days));
+    m.put("bins", new dev.tufrepo.json.JsonNumber(req.numberOfBins()));
+    if (req.delegationsJson() != null) {
+      m.put("delegations", dev.tufrepo.json.Json.parse(req.delegationsJson()));
+    }
+    return new String(dev.tufrepo.json.Json.write(JsonObject.of(m)), StandardCharsets.UTF_8);
+  }
+
+  static BootstrapRequest decodeRequest(byte[] rootBytes, String text) {
+    JsonObject o = (JsonObject) dev.tufrepo.json.Json.parse(text);
+    Map<String, Integer> days = new HashMap<>();
+    ((JsonObject) o.get("expiration"))
+        .members()
+        .forEach((k, v) -> days.put(k, (int) ((dev.tufrepo.json.JsonNumber) v).value()));
+    int bins = (int) ((dev.tufrepo.json.JsonNumber) o.get("bins")).value();
+    JsonValue d = o.get("delegations");
+    return new BootstrapRequest(
+        rootBytes, days, bins, d == null ? null : dev.tufrepo.json.Json.write(d));
   }
 
   private static boolean verifies(Key key, byte[] signedBytes, Signature s) {
@@ -153,6 +223,14 @@ public final class Bootstrapper {
           "metadata.root.signed.consistent_snapshot",
           "must be true (files are published as N.<role>.json)");
     }
+    checkOnlineRoles(root);
+  }
+
+  /**
+   * Refuses a root whose online key (the first timestamp keyid) is missing or does not sign
+   * targets, snapshot and timestamp alone.
+   */
+  static void checkOnlineRoles(Root root) {
     Role ts = root.role(TufRole.TIMESTAMP);
     if (ts.keyids().isEmpty()) {
       throw new InvalidRequestException(
@@ -196,7 +274,8 @@ public final class Bootstrapper {
       Instant now,
       StateStore stateStore,
       MetadataStore metadataStore,
-      long fencingToken) {
+      long fencingToken,
+      boolean recordTask) {
     Trace trace = new Trace("bootstrap");
     String keyid = settings.onlineKeyId();
     SuccinctRoles bins = new SuccinctRoles(List.of(keyid), 1, settings.bitLength(), "bins");
@@ -262,6 +341,7 @@ public final class Bootstrapper {
     settingValues.put(
         SettingKeys.TIMESTAMP_JSON, new String(timestampFile.bytes(), StandardCharsets.UTF_8));
     settingValues.put(SettingKeys.ROOT_SIGNING, null);
+    settingValues.put(SettingKeys.BOOTSTRAP_REQUEST, null);
     TaskRecord task =
         new TaskRecord(
             taskId,
@@ -272,7 +352,12 @@ public final class Bootstrapper {
                 .toJsonText());
     stateStore.putSigningSession(TufRole.ROOT, null);
     stateStore.commitPublish(
-        new PublishCommit(fencingToken, versions, List.of(), List.of(task), settingValues));
+        new PublishCommit(
+            fencingToken,
+            versions,
+            List.of(),
+            recordTask ? List.of(task) : List.of(),
+            settingValues));
     trace.mark("commit");
     metadataStore.writeTimestamp(timestampFile.bytes());
     trace.done();

@@ -12,6 +12,8 @@ import dev.tufrepo.json.JsonObject;
 import dev.tufrepo.json.JsonString;
 import dev.tufrepo.json.JsonValue;
 import dev.tufrepo.model.MetaFile;
+import dev.tufrepo.model.Metadata;
+import dev.tufrepo.model.Root;
 import dev.tufrepo.model.Signed;
 import dev.tufrepo.model.Signer;
 import dev.tufrepo.model.Snapshot;
@@ -107,6 +109,13 @@ public final class Publisher {
   }
 
   /**
+   * A new root to publish with this publish: its exact bytes and the settings that follow from it.
+   * When its online key differs from the current one, {@code signer} is the new key's, targets
+   * delegates to the new key, and every online role is re-signed in this publish.
+   */
+  public record NewRoot(Metadata<Root> root, byte[] bytes, RepositorySettings settings) {}
+
+  /**
    * Publishes {@code drained} on top of {@code state}, plus every role due for refresh and every
    * role in {@code force} ({@code targets}, {@code snapshot}, {@code timestamp}, {@code bins}).
    */
@@ -117,7 +126,30 @@ public final class Publisher {
       Signer signer,
       Instant now,
       long fencingToken) {
+    return publish(state, drained, force, signer, now, fencingToken, null);
+  }
+
+  /**
+   * As {@link #publish(RepoState, List, Set, Signer, Instant, long)}, also publishing {@code
+   * newRoot} (may be null): its file is written with the other versioned files, before the
+   * timestamp, and the whole new state is checked under it.
+   */
+  public Outcome publish(
+      RepoState previous,
+      List<Drained> drained,
+      Set<String> force,
+      Signer signer,
+      Instant now,
+      long fencingToken,
+      NewRoot newRoot) {
     long started = System.nanoTime();
+    boolean rotated =
+        newRoot != null
+            && !previous.settings().onlineKeyId().equals(newRoot.settings().onlineKeyId());
+    if (rotated) {
+      force = Set.of(TufRole.TARGETS, RepositorySettings.BINS, TufRole.SNAPSHOT, "timestamp");
+    }
+    RepoState state = newRoot == null ? previous : withNewRoot(previous, newRoot, signer, now);
     Trace trace = new Trace("publish");
     RepositorySettings settings = state.settings();
     SuccinctRoles bins = state.bins();
@@ -188,10 +220,11 @@ public final class Publisher {
     // 3. targets, snapshot, timestamp
     SignedFile<Targets> targets = state.targets();
     boolean newTargets =
-        force.contains(TufRole.TARGETS)
+        rotated
+            || force.contains(TufRole.TARGETS)
             || due(
                 targets.metadata().signed().expires(), settings.expiration(TufRole.TARGETS), now);
-    if (newTargets) {
+    if (newTargets && !rotated) {
       Targets t = targets.metadata().signed();
       targets =
           SignedFile.sign(
@@ -232,6 +265,12 @@ public final class Publisher {
       versions.put(TufRole.TARGETS, new RoleVersion(v, targets.metadata().signed().expires()));
       published.put(TufRole.TARGETS, v);
     }
+    if (newRoot != null) {
+      int v = newRoot.root().signed().version();
+      files.put(v + ".root.json", newRoot.bytes());
+      versions.put(TufRole.ROOT, new RoleVersion(v, newRoot.root().signed().expires()));
+      published.put(TufRole.ROOT, v);
+    }
     SignedFile<Snapshot> snapshot = state.snapshot();
     Duration snapPeriod = settings.expiration(TufRole.SNAPSHOT);
     if (meta != null
@@ -271,8 +310,8 @@ public final class Publisher {
 
     trace.mark("snapshot+timestamp");
     RepoState next = state.with(targets, snapshot, timestamp, newBinExpires);
-    if (newTimestamp) {
-      ClientCheck.checkTopLevel(state, next, now);
+    if (newTimestamp || newRoot != null) {
+      ClientCheck.checkTopLevel(newTimestamp ? previous : null, next, now);
       for (BinDone d : done) {
         if (d.file != null) {
           ClientCheck.checkBin(next, d.bin, d.file, state.version(d.bin), now, false);
@@ -294,6 +333,10 @@ public final class Publisher {
     if (newTimestamp) {
       settingValues.put(
           SettingKeys.TIMESTAMP_JSON, new String(timestamp.bytes(), StandardCharsets.UTF_8));
+    }
+    if (newRoot != null) {
+      settingValues.put(SettingKeys.ONLINE_KEY_ID, newRoot.settings().onlineKeyId());
+      settingValues.put(SettingKeys.ONLINE_KEY_URI, newRoot.settings().onlineKeyUri());
     }
     List<Long> seqs = drained.stream().map(Drained::seq).toList();
     stateStore.commitPublish(
@@ -321,6 +364,30 @@ public final class Publisher {
             refreshed,
             Duration.ofNanos(System.nanoTime() - started));
     return new Outcome(next, result, results.tasks);
+  }
+
+  /**
+   * {@code previous} under {@code newRoot}; when the online key changes, with targets moved to the
+   * new key and re-signed by it (online key rotation, rstuf-worker section 4).
+   */
+  private static RepoState withNewRoot(
+      RepoState previous, NewRoot newRoot, Signer signer, Instant now) {
+    RepoState state = previous.withRoot(newRoot.root(), newRoot.settings());
+    String oldId = previous.settings().onlineKeyId();
+    String newId = newRoot.settings().onlineKeyId();
+    if (oldId.equals(newId)) {
+      return state;
+    }
+    Targets t = previous.targets().metadata().signed();
+    Targets moved =
+        RootRotation.moveDelegations(t, oldId, newId, newRoot.root().signed().keys().get(newId));
+    SignedFile<Targets> signedTargets =
+        SignedFile.sign(
+            moved
+                .withVersion(t.version() + 1)
+                .withExpires(now.plus(state.settings().expiration(TufRole.TARGETS))),
+            signer);
+    return state.with(signedTargets, state.snapshot(), state.timestamp(), state.binExpires());
   }
 
   private BinDone applyBin(

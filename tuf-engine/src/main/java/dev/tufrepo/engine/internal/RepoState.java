@@ -39,6 +39,14 @@ public record RepoState(
     return snapshot.metadata().signed().meta().get(role + ".json").version();
   }
 
+  public RepoState withSettings(RepositorySettings newSettings) {
+    return new RepoState(newSettings, root, targets, snapshot, timestamp, binExpires);
+  }
+
+  public RepoState withRoot(Metadata<Root> newRoot, RepositorySettings newSettings) {
+    return new RepoState(newSettings, newRoot, targets, snapshot, timestamp, binExpires);
+  }
+
   public RepoState with(
       SignedFile<Targets> newTargets,
       SignedFile<Snapshot> newSnapshot,

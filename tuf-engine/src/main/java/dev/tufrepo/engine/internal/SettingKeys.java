@@ -25,6 +25,9 @@ public final class SettingKeys {
 
   public static final String ROOT_SIGNING = "ROOT_SIGNING";
 
+  /** The settings of a bootstrap waiting in the signing state, to finish it with. */
+  public static final String BOOTSTRAP_REQUEST = "BOOTSTRAP_REQUEST";
+
   public static final List<String> ROLES =
       List.of("root", "targets", "snapshot", "timestamp", "bins");
 
