@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the cached one and then the new one). The session gets a long timeout; it runs concurrently with
  * the other test classes.
  */
+@Order(1)
 class LargeBinCountConformanceTest {
   @TempDir Path dir;
 
