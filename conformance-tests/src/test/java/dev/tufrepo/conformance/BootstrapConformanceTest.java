@@ -3,8 +3,10 @@ package dev.tufrepo.conformance;
 import static dev.tufrepo.conformance.Clients.assertAllCurrent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.tufrepo.model.KeyScheme;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,8 +16,7 @@ class BootstrapConformanceTest {
 
   @Test
   void bootstrapOnly_everyClientRefreshesFromRootV1() {
-    try (ConformanceRepository repo =
-            new ConformanceRepository(dir, dev.tufrepo.model.KeyScheme.ED25519);
+    try (ConformanceRepository repo = new ConformanceRepository(dir, KeyScheme.ED25519);
         Clients clients = Clients.start(dir.resolve("clients"))) {
       repo.bootstrap(16);
       var sessions = clients.newSessions(repo);
@@ -26,7 +27,7 @@ class BootstrapConformanceTest {
                       sessions.get(c),
                       repo.clock().instant(),
                       c.followsDelegations()
-                          ? new Expectation(java.util.Map.of(), List.of("no/such/artifact.tar.gz"))
+                          ? new Expectation(Map.of(), List.of("no/such/artifact.tar.gz"))
                           : Expectation.nothing()));
       assertAllCurrent("bootstrap", repo, runs);
       for (ClientRun r : runs) {

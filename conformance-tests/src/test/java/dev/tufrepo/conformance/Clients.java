@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +40,7 @@ final class Clients implements AutoCloseable {
   }
 
   /** As {@link #start(Path)}, giving each tuf-js session up to {@code tufJsTimeout}. */
-  static Clients start(Path workDir, java.time.Duration tufJsTimeout) {
+  static Clients start(Path workDir, Duration tufJsTimeout) {
     return new Clients(List.of(new TufJsClient(workDir, tufJsTimeout), new SigstoreJavaClient()));
   }
 

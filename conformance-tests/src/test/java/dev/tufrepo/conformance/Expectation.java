@@ -1,5 +1,6 @@
 package dev.tufrepo.conformance;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,7 @@ import java.util.Map;
  */
 record Expectation(Map<String, byte[]> present, List<String> absent) {
   Expectation {
-    present = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(present));
+    present = Collections.unmodifiableMap(new LinkedHashMap<>(present));
     absent = List.copyOf(absent);
   }
 

@@ -4,6 +4,7 @@ import static dev.tufrepo.conformance.Clients.assertAllCurrent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,7 +36,7 @@ class PublishSequenceConformanceTest {
             clients.each(
                 c -> c.update(sessions.get(c), repo.clock().instant(), repo.expectation(c, paths)));
         assertAllCurrent("publish " + (step + 1), repo, runs);
-        repo.clock().advance(java.time.Duration.ofMinutes(7));
+        repo.clock().advance(Duration.ofMinutes(7));
       }
       assertEquals(firstTimestamp + PUBLISHES + PUBLISHES / 10, repo.version("timestamp"));
       assertEquals(firstTargets + PUBLISHES / 10, repo.version("targets"));

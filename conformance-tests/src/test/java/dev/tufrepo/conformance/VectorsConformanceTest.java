@@ -23,15 +23,18 @@ import dev.tufrepo.json.Json;
 import dev.tufrepo.json.JsonString;
 import dev.tufrepo.json.JsonValue;
 import dev.tufrepo.model.Key;
+import dev.tufrepo.model.KeyScheme;
 import dev.tufrepo.model.Metadata;
 import dev.tufrepo.model.PrivateKeySigner;
 import dev.tufrepo.model.Role;
 import dev.tufrepo.model.Root;
 import dev.tufrepo.storage.PublishCommit;
 import dev.tufrepo.storage.RoleVersion;
+import dev.tufrepo.storage.fs.FileSystemMetadataStore;
 import dev.tufrepo.testing.Vectors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,8 +89,7 @@ class VectorsConformanceTest {
         assertEquals(str(e.getValue(), "keyid"), key.keyId(), vector + " " + e.getKey());
         assertEquals(
             str(e.getValue(), "canonical_key_json"),
-            new String(
-                Json.canonical(get(e.getValue(), "key")), java.nio.charset.StandardCharsets.UTF_8),
+            new String(Json.canonical(get(e.getValue(), "key")), StandardCharsets.UTF_8),
             vector + " " + e.getKey());
       }
     }
@@ -110,13 +112,11 @@ class VectorsConformanceTest {
 
         // one signature byte changed in bins-5 (which holds file1.txt)
         byte[] bin = r.metadata.read("1.bins-5.json").orElseThrow();
-        String text = new String(bin, java.nio.charset.StandardCharsets.UTF_8);
+        String text = new String(bin, StandardCharsets.UTF_8);
         int at = text.indexOf("\"sig\": \"") + 8;
         char flipped = text.charAt(at) == '0' ? '1' : '0';
         Files.writeString(
-            ((dev.tufrepo.storage.fs.FileSystemMetadataStore) r.metadata)
-                .directory()
-                .resolve("1.bins-5.json"),
+            ((FileSystemMetadataStore) r.metadata).directory().resolve("1.bins-5.json"),
             text.substring(0, at) + flipped + text.substring(at + 1));
         RepositoryVerifier.Report bad = RepositoryVerifier.verify(r.metadata, trusted, now, true);
         assertFalse(bad.ok(), vector + ": a flipped signature byte went unnoticed");
@@ -184,7 +184,7 @@ class VectorsConformanceTest {
   void pythonTufRepository_takenOverByTheEngine_extended_everyClientAccepts() throws IOException {
     Path vector = Vectors.resolve(VECTOR);
     try (ConformanceRepository repo =
-            new ConformanceRepository(dir.resolve("repo"), dev.tufrepo.model.KeyScheme.ED25519);
+            new ConformanceRepository(dir.resolve("repo"), KeyScheme.ED25519);
         Clients clients = Clients.start(dir.resolve("clients"))) {
       TestRepository r = repo.repo;
       copyMetadata(vector.resolve("repository/metadata"), r);
@@ -274,9 +274,7 @@ class VectorsConformanceTest {
     settings.put(SettingKeys.BOOTSTRAP, "python-tuf-vectors");
     settings.put(
         SettingKeys.TIMESTAMP_JSON,
-        new String(
-            r.metadata.read("timestamp.json").orElseThrow(),
-            java.nio.charset.StandardCharsets.UTF_8));
+        new String(r.metadata.read("timestamp.json").orElseThrow(), StandardCharsets.UTF_8));
     Instant vectorExpiry = Instant.parse("2099-01-01T00:00:00Z");
     Map<String, RoleVersion> versions = new HashMap<>();
     versions.put("root", new RoleVersion(root.version(), root.expires()));
