@@ -139,18 +139,33 @@ public record ServerConfig(
   private static IllegalArgumentException invalid(String flag, String reason) {
     Setting s = SETTINGS.stream().filter(x -> x.flag.equals(flag)).findFirst().orElseThrow();
     return new IllegalArgumentException(
-        "setting "
-            + flag
-            + " (--"
-            + flag
-            + " / "
-            + String.join(" / ", s.env)
-            + "): "
-            + reason);
+        "setting " + flag + " (--" + flag + " / " + String.join(" / ", s.env) + "): " + reason);
   }
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** A builder holding this configuration's values. */
+  public Builder toBuilder() {
+    return builder()
+        .host(host)
+        .port(port)
+        .dataDir(dataDir)
+        .metadataDir(metadataDir)
+        .stateDir(stateDir)
+        .keyDir(keyDir)
+        .storageBackend(storageBackend)
+        .keyVaultBackend(keyVaultBackend)
+        .serveMetadata(serveMetadata)
+        .disabledEndpoints(disabledEndpoints)
+        .authTokens(authTokens)
+        .maxBodyBytes(maxBodyBytes)
+        .maxBatchSize(maxBatchSize)
+        .groupCommit(groupCommit)
+        .refreshInterval(refreshInterval)
+        .requestTimeout(requestTimeout)
+        .jsonLogs(jsonLogs);
   }
 
   /** The defaults, as {@link #resolve} gives them with no flags and no environment. */

@@ -83,6 +83,8 @@ public final class TufrepoServer implements AutoCloseable {
   private final DeploymentManager deployment;
   private final Undertow undertow;
   private final int port;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private TufrepoServer(ServerConfig c) {
     this.config = c;
@@ -145,7 +147,8 @@ public final class TufrepoServer implements AutoCloseable {
           Undertow.builder()
               .addHttpListener(c.port(), c.host())
               .setHandler(handler)
-              .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, c.maxBodyBytes())
+              .setServerOption(
+                  UndertowOptions.MAX_ENTITY_SIZE, UndertowHandlers.hardLimit(c.maxBodyBytes()))
               .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, timeoutMs)
               .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, timeoutMs)
               .build();
@@ -175,10 +178,21 @@ public final class TufrepoServer implements AutoCloseable {
     rc.register(new DelegationsResource(api));
     rc.register(new ArtifactsResource(api));
     rc.register(new TaskResource(api));
-    rc.register(new OpsResource(api));
+    List<Class<?>> resources =
+        new ArrayList<>(
+            List.of(
+                BootstrapResource.class,
+                ConfigResource.class,
+                MetadataResource.class,
+                DelegationsResource.class,
+                ArtifactsResource.class,
+                TaskResource.class,
+                OpsResource.class));
     if (c.serveMetadata()) {
       rc.register(new MetadataFilesResource(api.metadata()));
+      resources.add(MetadataFilesResource.class);
     }
+    rc.register(new OpsResource(api, resources));
     rc.register(new Mappers.Api());
     rc.register(new Mappers.Validation());
     rc.register(new Mappers.InvalidRequest());
@@ -221,14 +235,19 @@ public final class TufrepoServer implements AutoCloseable {
 
   private void recordFailure(String taskId, String taskName, String reason) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    String result =
-        "{\"message\":" + jsonb.toJson(reason == null ? "task failed" : reason) + "}";
+    String result = "{\"message\":" + jsonb.toJson(reason == null ? "task failed" : reason) + "}";
     stateStore.putTask(new TaskRecord(taskId, taskName, "FAILURE", now, result));
   }
 
-  /** Stops accepting requests, lets running tasks finish (up to 30 s), closes the stores. */
+  /**
+   * Stops accepting requests, lets running tasks finish (up to 30 s), closes the stores. Calling it
+   * again does nothing.
+   */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     List<AutoCloseable> order = new ArrayList<>();
     order.add(undertow::stop);
     order.add(
@@ -269,6 +288,15 @@ public final class TufrepoServer implements AutoCloseable {
     };
   }
 
+  /**
+   * Process-wide logging for a server process (not done by {@link #start}, which touches no global
+   * state): java.util.logging goes to SLF4J/Logback, and with {@link ServerConfig#jsonLogs()} the
+   * console prints JSON lines.
+   */
+  public static void configureLogging(ServerConfig config) {
+    Logging.configure(config.jsonLogs());
+  }
+
   /** Runs the server until the process is stopped; flags are {@code --name=value}. */
   public static void main(String[] args) {
     Map<String, String> flags = new HashMap<>();
@@ -278,7 +306,8 @@ public final class TufrepoServer implements AutoCloseable {
         System.exit(2);
       }
       int eq = a.indexOf('=');
-      flags.put(eq < 0 ? a.substring(2) : a.substring(2, eq), eq < 0 ? "true" : a.substring(eq + 1));
+      flags.put(
+          eq < 0 ? a.substring(2) : a.substring(2, eq), eq < 0 ? "true" : a.substring(eq + 1));
     }
     ServerConfig config;
     try {
@@ -288,7 +317,7 @@ public final class TufrepoServer implements AutoCloseable {
       System.exit(2);
       return;
     }
-    Logging.configure(config.jsonLogs());
+    configureLogging(config);
     TufrepoServer server = start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "tufrepo-shutdown"));
   }

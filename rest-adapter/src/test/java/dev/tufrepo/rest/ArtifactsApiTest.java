@@ -48,7 +48,8 @@ class ArtifactsApiTest {
     assertEquals("add_artifacts", t.str("data.result.task"));
     assertEquals("Artifact(s) Added", t.str("data.result.message"));
     assertEquals(
-        Json.parse("[\"a/one.tar.gz\",\"b/two.whl\"]"), t.at("data.result.details.added_artifacts"));
+        Json.parse("[\"a/one.tar.gz\",\"b/two.whl\"]"),
+        t.at("data.result.details.added_artifacts"));
     assertEquals(Json.parse("[]"), t.at("data.result.details.invalid_paths"));
     JsonValue roles = t.at("data.result.details.artifact_roles");
     assertTrue(roles instanceof JsonArray a && !a.values().isEmpty(), t.body());
@@ -103,7 +104,9 @@ class ArtifactsApiTest {
   @Test
   void delete_acceptedThenSuccessWithDeletedAndNotFound() {
     String add =
-        http.post("/api/v1/artifacts", Ceremony.artifacts("d/x.tgz")).expect(202).str("data.task_id");
+        http.post("/api/v1/artifacts", Ceremony.artifacts("d/x.tgz"))
+            .expect(202)
+            .str("data.task_id");
     assertEquals("SUCCESS", http.waitForTask(add).str("data.state"));
     Http.Resp r =
         http.post("/api/v1/artifacts/delete", "{\"artifacts\":[\"d/x.tgz\",\"d/missing.tgz\"]}")
@@ -140,8 +143,7 @@ class ArtifactsApiTest {
           body not object    | [1,2]                                                                                      | ["body"]
           malformed JSON     | {"artifacts": [                                                                            | ["body",15]
           """)
-  void add_invalidInput_is422NamingTheField_andQueuesNothing(
-      String name, String body, String loc) {
+  void add_invalidInput_is422NamingTheField_andQueuesNothing(String name, String body, String loc) {
     long before = f.server.engine().queueDepth();
     Http.Resp r = http.post("/api/v1/artifacts", body.replace("SHA", SHA)).expect(422);
     assertEquals(Json.parse(loc), r.at("detail.0.loc"), r.body());

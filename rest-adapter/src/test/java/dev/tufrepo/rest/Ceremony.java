@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Bootstrap payloads shaped the way {@code rstuf admin ceremony --out} writes them (the
- * reference's example): settings with both {@code bins} and {@code delegations} keys, one of them
- * null; the signed root; a timeout.
+ * Bootstrap payloads shaped the way {@code rstuf admin ceremony --out} writes them (the reference's
+ * example): settings with both {@code bins} and {@code delegations} keys, one of them null; the
+ * signed root; a timeout.
  */
 final class Ceremony {
   private Ceremony() {}
@@ -59,7 +59,9 @@ final class Ceremony {
       }
       byte[] content = ("content of " + paths[i]).getBytes(StandardCharsets.UTF_8);
       b.append("{\"path\": ")
-          .append(new String(Json.write(new dev.tufrepo.json.JsonString(paths[i])), StandardCharsets.UTF_8))
+          .append(
+              new String(
+                  Json.write(new dev.tufrepo.json.JsonString(paths[i])), StandardCharsets.UTF_8))
           .append(", \"info\": {\"length\": ")
           .append(content.length)
           .append(", \"hashes\": {\"sha256\": \"")

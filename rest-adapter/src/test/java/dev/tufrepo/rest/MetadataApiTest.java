@@ -99,16 +99,17 @@ class MetadataApiTest {
                 "/api/v1/metadata/sign",
                 "{\"role\":\"root\",\"signature\":{\"keyid\":\"zz\",\"sig\":\"00\"}}")
             .expect(422);
-    assertEquals(
-        Json.parse("[\"body\",\"signature\",\"keyid\"]"), r.at("detail.0.loc"), r.body());
+    assertEquals(Json.parse("[\"body\",\"signature\",\"keyid\"]"), r.at("detail.0.loc"), r.body());
   }
 
   @Test
   void rootUpdate_signedByBothRoots_isPublishedAsV2() {
     f.bootstrap();
     Metadata<Root> v1 = f.repo.root(2, f.repo.rootKeys);
-    Root next = v1.signed().withVersion(2).withExpires(v1.signed().expires().plus(1, ChronoUnit.DAYS));
-    Metadata<Root> v2 = v1.withSigned(next).signedBy(f.repo.rootKeys.toArray(new PrivateKeySigner[0]));
+    Root next =
+        v1.signed().withVersion(2).withExpires(v1.signed().expires().plus(1, ChronoUnit.DAYS));
+    Metadata<Root> v2 =
+        v1.withSigned(next).signedBy(f.repo.rootKeys.toArray(new PrivateKeySigner[0]));
     Http.Resp r =
         http.post("/api/v1/metadata", "{\"metadata\":{\"root\":" + Ceremony.rootJson(v2) + "}}")
             .expect(202);
@@ -124,7 +125,9 @@ class MetadataApiTest {
   void rootUpdate_otherMetadataKey_is422LiteralError() {
     f.bootstrap();
     Http.Resp r =
-        http.post("/api/v1/metadata/", "{\"metadata\":{\"targets\":{\"signatures\":[],\"signed\":{}}}}")
+        http.post(
+                "/api/v1/metadata/",
+                "{\"metadata\":{\"targets\":{\"signatures\":[],\"signed\":{}}}}")
             .expect(422);
     List<String> types = new java.util.ArrayList<>();
     for (int i = 0; ; i++) {
@@ -195,7 +198,8 @@ class MetadataApiTest {
         http.put("/api/v1/delegations", body).expect(202).str("message"));
     assertEquals(
         "Metadata delegation delete accepted.",
-        http.post("/api/v1/delegations/delete", "{\"delegations\":{\"roles\":[{\"name\":\"dev\"}]}}")
+        http.post(
+                "/api/v1/delegations/delete", "{\"delegations\":{\"roles\":[{\"name\":\"dev\"}]}}")
             .expect(202)
             .str("message"));
   }

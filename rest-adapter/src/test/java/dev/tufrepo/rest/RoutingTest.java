@@ -30,7 +30,8 @@ class RoutingTest {
 
   @Test
   void unknownRoute_is404NotFound() {
-    assertEquals(Json.parse("{\"detail\":\"Not Found\"}"), http.get("/invalid_url").expect(404).json());
+    assertEquals(
+        Json.parse("{\"detail\":\"Not Found\"}"), http.get("/invalid_url").expect(404).json());
   }
 
   @Test
@@ -60,7 +61,8 @@ class RoutingTest {
   @Test
   void task_unknownId_isPendingWithoutResult() {
     assertEquals(
-        Json.parse("{\"data\":{\"task_id\":\"abc\",\"state\":\"PENDING\"},\"message\":\"Task state.\"}"),
+        Json.parse(
+            "{\"data\":{\"task_id\":\"abc\",\"state\":\"PENDING\"},\"message\":\"Task state.\"}"),
         http.get("/api/v1/task/?task_id=abc").expect(200).json());
   }
 
@@ -129,7 +131,8 @@ class RoutingTest {
     assertEquals(Json.parse(refusal), http.put("/api/v1/delegations/", body).expect(200).json());
     assertEquals(
         Json.parse(refusal),
-        http.post("/api/v1/delegations/delete", "{\"delegations\":{\"roles\":[{\"name\":\"dev\"}]}}")
+        http.post(
+                "/api/v1/delegations/delete", "{\"delegations\":{\"roles\":[{\"name\":\"dev\"}]}}")
             .expect(200)
             .json());
   }

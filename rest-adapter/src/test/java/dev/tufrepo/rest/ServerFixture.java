@@ -47,7 +47,7 @@ final class ServerFixture implements AutoCloseable {
 
   @Override
   public void close() {
-    server.close();
+    server.close(); // idempotent
     repo.close();
   }
 }

@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * Reads fields out of a parsed request body the way pydantic validates RSTUF's models, collecting
- * every problem with its location; {@link #done()} throws them as one 422. Getters return null
- * when the field is missing or has the wrong type (the problem is recorded then).
+ * every problem with its location; {@link #done()} throws them as one 422. Getters return null when
+ * the field is missing or has the wrong type (the problem is recorded then).
  */
 public final class Checker {
   private final List<Problem> problems = new ArrayList<>();

@@ -7,13 +7,14 @@ import dev.tufrepo.model.Key;
 import dev.tufrepo.model.Metadata;
 import dev.tufrepo.model.Root;
 import dev.tufrepo.storage.MetadataStore;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Readiness: the state store answers, the published metadata can be read, and the online key can
- * be loaded from the key vault (checked again only when the root changes).
+ * Readiness: the state store answers, the published metadata can be read, and the online key can be
+ * loaded from the key vault (checked again only when the root changes).
  */
 public final class Health {
   private final RepositoryEngine engine;
@@ -75,7 +76,11 @@ public final class Health {
     if (!keyVault.supports(s.onlineKeyUri())) {
       return "failed: no key vault for " + s.onlineKeyUri();
     }
-    keyVault.signer(s.onlineKeyUri(), key);
+    byte[] probe = ("tufrepo readiness " + marker).getBytes(StandardCharsets.UTF_8);
+    dev.tufrepo.model.Signature sig = keyVault.signer(s.onlineKeyUri(), key).sign(probe);
+    if (!key.verify(probe, sig.sig())) {
+      return "failed: the key vault's signer does not match the online key " + s.onlineKeyId();
+    }
     keyCheckedFor = marker;
     return "ok";
   }

@@ -5,28 +5,19 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 
 /** Beyond RSTUF: liveness, readiness, Prometheus metrics, the OpenAPI document, a landing page. */
 @Path("/")
 public final class OpsResource {
-  static final String OPENAPI_RESOURCE = "/dev/tufrepo/rest/openapi.json";
   private final Api api;
-  private final byte[] openapi;
+  private final jakarta.json.JsonObject openapi;
 
-  public OpsResource(Api api) {
+  /** {@code resources}: every resource class the server runs, for the OpenAPI document. */
+  public OpsResource(Api api, List<Class<?>> resources) {
     this.api = api;
-    try (InputStream in = OpsResource.class.getResourceAsStream(OPENAPI_RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException("missing " + OPENAPI_RESOURCE);
-      }
-      this.openapi = in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    this.openapi = OpenApi.document(resources, "1.0.1");
   }
 
   @GET

@@ -49,7 +49,8 @@ public final class TaskResource {
   public Response get(@QueryParam("task_id") String taskId) {
     if (taskId == null) {
       throw new ValidationException(
-          List.of(new Problem("missing", List.of("query", "task_id"), "Field required", null, null)));
+          List.of(
+              new Problem("missing", List.of("query", "task_id"), "Field required", null, null)));
     }
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("task_id", taskId);

@@ -33,9 +33,15 @@ public final class UndertowHandlers {
         reject413(exchange, maxBytes);
         return;
       }
-      exchange.setMaxEntitySize(maxBytes);
+      // a hard guard for chunked bodies; Bodies answers 413 precisely at maxBytes, long before
+      exchange.setMaxEntitySize(hardLimit(maxBytes));
       next.handleRequest(exchange);
     };
+  }
+
+  /** What Undertow itself enforces (it drops the connection there, without an answer). */
+  public static long hardLimit(long maxBytes) {
+    return maxBytes * 2 + 1024 * 1024;
   }
 
   private static void reject413(HttpServerExchange exchange, long maxBytes) {
