@@ -150,8 +150,7 @@ final class BulkImport {
     }
     Map<String, Artifact> byPath = new LinkedHashMap<>(rows.size() * 4 / 3 + 1);
     for (Artifact a : rows) {
-      byPath.remove(a.path());
-      byPath.put(a.path(), a);
+      byPath.put(a.path(), a); // a later row for the same path replaces the earlier one
     }
     rows.clear();
     unique += byPath.size();

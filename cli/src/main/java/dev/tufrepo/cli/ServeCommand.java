@@ -87,11 +87,8 @@ final class ServeCommand extends Cmd {
             instanceof ch.qos.logback.classic.LoggerContext ctx) {
       ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.INFO);
     }
-    if (!org.slf4j.bridge.SLF4JBridgeHandler.isInstalled()) {
-      // java.util.logging (Jersey) through the same logger as the rest
-      org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
-      org.slf4j.bridge.SLF4JBridgeHandler.install();
-    }
+    // java.util.logging (Jersey) through SLF4J; JSON lines with --set log-json=true
+    TufrepoServer.configureLogging(config);
     CountDownLatch stop = new CountDownLatch(1);
     boolean interrupted = false;
     TufrepoServer server = TufrepoServer.start(config);
