@@ -4,6 +4,7 @@ import dev.tufrepo.engine.internal.ArtifactRules;
 import dev.tufrepo.engine.internal.BatchCodec;
 import dev.tufrepo.engine.internal.BinCache;
 import dev.tufrepo.engine.internal.Bootstrapper;
+import dev.tufrepo.engine.internal.DelegationChanges;
 import dev.tufrepo.engine.internal.Lifecycle;
 import dev.tufrepo.engine.internal.Publisher;
 import dev.tufrepo.engine.internal.RepoState;
@@ -264,7 +265,13 @@ public final class RepositoryEngine implements AutoCloseable {
    * timestamp}, in any combination), with snapshot and timestamp following as needed.
    */
   public PublishResult forceUpdate(Set<String> roles) {
-    Set<String> allowed = Set.of("targets", "bins", "snapshot", "timestamp");
+    requireBootstrapped();
+    Set<String> allowed = new java.util.HashSet<>(Set.of("targets", "snapshot", "timestamp"));
+    if (usesSuccinctBins()) {
+      allowed.add("bins");
+    } else {
+      allowed.addAll(dev.tufrepo.engine.internal.RoleMap.of(state).onlineNames());
+    }
     for (String r : roles) {
       if (!allowed.contains(r)) {
         throw new InvalidRequestException("roles", "unknown online role \"" + r + "\"");
@@ -618,7 +625,47 @@ public final class RepositoryEngine implements AutoCloseable {
 
   private TaskResult signDelegated(
       long token, String role, byte[] pending, Signature sig, Instant now) {
-    throw new EngineException("not implemented yet: signing delegated roles");
+    if (state == null) {
+      return TaskResult.failed(SIGN, now, SIGN_FAILED, "No signatures pending for " + role);
+    }
+    reloadIfChanged();
+    dev.tufrepo.engine.internal.CustomDelegations.RoleSpec spec = pendingSpecs().get(role);
+    if (spec == null) {
+      return TaskResult.failed(SIGN, now, SIGN_FAILED, "No signatures pending for " + role);
+    }
+    Metadata<dev.tufrepo.model.Targets> md = Metadata.parseTargets(pending);
+    Key key = spec.keys().get(sig.keyid());
+    boolean valid;
+    try {
+      valid =
+          key != null
+              && spec.role().keyids().contains(sig.keyid())
+              && key.verify(md.signedBytes(), sig.sig());
+    } catch (RuntimeException e) {
+      valid = false;
+    }
+    if (!valid) {
+      return TaskResult.failed(SIGN, now, SIGN_FAILED, "Invalid signature");
+    }
+    md = md.withSignature(sig);
+    if (!DelegationChanges.complete(spec, md)) {
+      putSession(role, md);
+      return TaskResult.ok(
+          SIGN,
+          now,
+          SIGN_OK,
+          details("update", role + " v" + md.signed().version() + " is pending signatures"));
+    }
+    if (md.signed().isExpired(now)) {
+      return TaskResult.failed(
+          SIGN,
+          now,
+          SIGN_FAILED,
+          role + " v" + md.signed().version() + " expired before it was signed; update the role");
+    }
+    applyPlan(token, DelegationChanges.complete(state, spec, md));
+    return TaskResult.ok(
+        SIGN, now, SIGN_OK, details("update", "Role " + role + " signing complete"));
   }
 
   private void putSession(String role, Metadata<?> md) {
@@ -740,8 +787,14 @@ public final class RepositoryEngine implements AutoCloseable {
                 "Force new online metadata update failed",
                 "New metadata updates requre completed bootstrap");
           }
-          Set<String> force =
-              roles.isEmpty() ? Set.of("targets", "bins", "snapshot", "timestamp") : roles;
+          Set<String> force = roles;
+          if (roles.isEmpty()) {
+            force = new java.util.HashSet<>(Set.of("targets", "snapshot", "timestamp"));
+            force.addAll(
+                usesSuccinctBins()
+                    ? Set.of("bins")
+                    : dev.tufrepo.engine.internal.RoleMap.of(state).onlineNames());
+          }
           PublishResult r = forceUpdate(force);
           java.util.TreeSet<String> updated = new java.util.TreeSet<>();
           for (String role : r.roleVersions().keySet()) {
@@ -806,7 +859,155 @@ public final class RepositoryEngine implements AutoCloseable {
    * keys wait in signing sessions.
    */
   public TaskResult delegations(String taskId, DelegationAction action, byte[] delegationsJson) {
-    throw new EngineException("not implemented yet: delegations");
+    String name = "metadata_delegation";
+    return runTask(
+        taskId,
+        name,
+        () -> {
+          Instant now = now();
+          if (state == null) {
+            return TaskResult.failed(
+                name,
+                now,
+                "Metadata Delegation Failed",
+                "Requires bootstrap finished. State: "
+                    + stateStore.setting(SettingKeys.BOOTSTRAP).orElse("None"));
+          }
+          if (usesSuccinctBins()) {
+            throw new EngineException(
+                "Delegations already using hash-bins, custom delegations are not available");
+          }
+          return underLease(
+              token -> {
+                reloadIfChanged();
+                RepoState s = state;
+                Map<String, Key> known =
+                    new java.util.HashMap<>(s.targets().metadata().signed().delegations().keys());
+                known.put(s.settings().onlineKeyId(), s.onlineKey());
+                dev.tufrepo.engine.internal.CustomDelegations.Request req =
+                    dev.tufrepo.engine.internal.CustomDelegations.parse(
+                        delegationsJson, action, s.settings().onlineKeyId(), known);
+                DelegationChanges.Plan plan =
+                    DelegationChanges.plan(
+                        s,
+                        action,
+                        req,
+                        usedRoleNames(),
+                        pendingSpecs(),
+                        onlineSigner(),
+                        role -> cache.targets(role, s.version(role)),
+                        now);
+                applyPlan(token, plan);
+                return TaskResult.ok(
+                    name, now, "Metadata Delegation Processed", delegationDetails(plan));
+              });
+        });
+  }
+
+  /** Publishes a delegation plan and stores its sessions and settings (under the lease). */
+  private void applyPlan(long token, DelegationChanges.Plan plan) {
+    Map<String, Integer> days = new java.util.HashMap<>(state.settings().expirationDays());
+    plan.expirations()
+        .forEach(
+            (role, d) -> {
+              if (d == null) {
+                days.remove(role);
+              } else {
+                days.put(role, d);
+              }
+            });
+    RepositorySettings current = state.settings();
+    RepositorySettings next =
+        new RepositorySettings(
+            days, current.numberOfBins(), current.onlineKeyId(), current.onlineKeyUri());
+    if (plan.delegations() != null || !plan.roleFiles().isEmpty()) {
+      PublishResult r =
+          publishChange(
+              token, new Publisher.DelegationChange(plan.delegations(), plan.roleFiles(), next));
+      listener.published(r);
+    } else {
+      state = state.withSettings(next);
+    }
+    Map<String, String> settingValues = new java.util.HashMap<>();
+    settingValues.put(SettingKeys.DELEGATION_EXPIRATION, SettingKeys.customExpirationsJson(days));
+    if (!plan.newlyUsed().isEmpty()) {
+      java.util.Set<String> used = new java.util.TreeSet<>(usedRoleNames());
+      used.addAll(plan.newlyUsed());
+      settingValues.put(SettingKeys.DELEGATIONS_USED, jsonText(stringArray(used)));
+    }
+    Map<String, dev.tufrepo.json.JsonValue> pending = new java.util.TreeMap<>();
+    pendingSpecs().forEach((k, v) -> pending.put(k, dev.tufrepo.json.Json.parse(v.toJsonText())));
+    plan.pendingSpecs()
+        .forEach(
+            (k, v) -> {
+              if (v == null) {
+                pending.remove(k);
+              } else {
+                pending.put(k, dev.tufrepo.json.Json.parse(v));
+              }
+            });
+    settingValues.put(SettingKeys.DELEGATION_PENDING, jsonText(JsonObject.of(pending)));
+    stateStore.putSettings(settingValues);
+    plan.sessions().forEach(stateStore::putSigningSession);
+  }
+
+  private PublishResult publishChange(long token, Publisher.DelegationChange change) {
+    Publisher.Outcome out =
+        publisher.publish(state, List.of(), Set.of(), onlineSigner(), now(), token, null, change);
+    state = out.state();
+    announceExpiries();
+    return out.result();
+  }
+
+  private java.util.Set<String> usedRoleNames() {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    stateStore
+        .setting(SettingKeys.DELEGATIONS_USED)
+        .ifPresent(
+            t ->
+                ((dev.tufrepo.json.JsonArray) dev.tufrepo.json.Json.parse(t))
+                    .values()
+                    .forEach(v -> out.add(((JsonString) v).value())));
+    return out;
+  }
+
+  private Map<String, dev.tufrepo.engine.internal.CustomDelegations.RoleSpec> pendingSpecs() {
+    Map<String, dev.tufrepo.engine.internal.CustomDelegations.RoleSpec> out =
+        new java.util.TreeMap<>();
+    stateStore
+        .setting(SettingKeys.DELEGATION_PENDING)
+        .ifPresent(
+            t ->
+                ((JsonObject) dev.tufrepo.json.Json.parse(t))
+                    .members()
+                    .forEach(
+                        (k, v) ->
+                            out.put(
+                                k,
+                                dev.tufrepo.engine.internal.CustomDelegations.RoleSpec.fromJsonText(
+                                    jsonText(v)))));
+    return out;
+  }
+
+  private static JsonObject delegationDetails(DelegationChanges.Plan plan) {
+    List<dev.tufrepo.json.JsonValue> failed = new ArrayList<>();
+    plan.failed().forEach(f -> failed.add(f.toJson()));
+    return JsonObject.of(
+        Map.of(
+            "delegated_roles",
+            stringArray(plan.done()),
+            "failed_roles",
+            new dev.tufrepo.json.JsonArray(failed)));
+  }
+
+  private static dev.tufrepo.json.JsonArray stringArray(java.util.Collection<String> values) {
+    List<dev.tufrepo.json.JsonValue> out = new ArrayList<>();
+    values.forEach(v -> out.add(new JsonString(v)));
+    return new dev.tufrepo.json.JsonArray(out);
+  }
+
+  private static String jsonText(dev.tufrepo.json.JsonValue v) {
+    return new String(dev.tufrepo.json.Json.write(v), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** Whether targets delegates to succinct hash bins (false with custom delegations). */
