@@ -1172,7 +1172,19 @@ public final class RepositoryEngine implements AutoCloseable {
 
   private void requireBootstrapped() {
     if (state == null) {
-      throw new EngineException("the repository is not bootstrapped");
+      // a bootstrap committed by another node, or by a task whose result is already visible
+      // while it still holds the lock: wait for it and load what it committed
+      lock.lock();
+      try {
+        if (state == null) {
+          state = StateLoader.load(stateStore, metadataStore).orElse(null);
+        }
+      } finally {
+        lock.unlock();
+      }
+      if (state == null) {
+        throw new EngineException("the repository is not bootstrapped");
+      }
     }
   }
 

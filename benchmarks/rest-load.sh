@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Loopback load test of the REST service (issue 4): POST /api/v1/artifacts, 10 artifacts per
+# request, into a repository of 1 M targets in 16,384 bins with group commit on.
+# Usage: benchmarks/rest-load.sh [-Dtargets=1000000 -Dbins=16384 -Dclients=32 -Dseconds=30 ...]
+# Traffic goes to 127.0.0.1 only; the run stops by itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cp_file=$(mktemp)
+mvn -B -q -pl rest-adapter -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test -Dspotless.check.skip=true
+cp="rest-adapter/target/test-classes:rest-adapter/target/classes:$(cat "$cp_file")"
+rm -f "$cp_file"
+exec java -Xmx4g -Dlogback.configurationFile=rest-adapter/src/test/resources/logback-test.xml \
+  "$@" -cp "$cp" dev.tufrepo.rest.bench.RestLoadBenchmark

@@ -1,0 +1,85 @@
+package dev.tufrepo.rest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ServerConfigTest {
+  @Test
+  void defaults_loopback8080_dataDirLayout_serveMetadata_authOff() {
+    ServerConfig c = ServerConfig.defaults();
+    assertEquals("127.0.0.1", c.host());
+    assertEquals(8080, c.port());
+    assertEquals(Path.of("./tufrepo-data"), c.dataDir());
+    assertEquals(Path.of("./tufrepo-data/metadata"), c.metadataDir());
+    assertEquals(Path.of("./tufrepo-data/state"), c.stateDir());
+    assertEquals(Path.of("./tufrepo-data/keys"), c.keyDir());
+    assertTrue(c.serveMetadata());
+    assertTrue(c.authTokens().isEmpty());
+    assertEquals(10L * 1024 * 1024, c.maxBodyBytes());
+    assertEquals(Duration.ofSeconds(1), c.groupCommit());
+  }
+
+  @Test
+  void resolve_flagsBeatEnvironment_environmentBeatsDefaults_rstufNames() {
+    ServerConfig c =
+        ServerConfig.resolve(
+            Map.of("port", "9001"),
+            Map.of(
+                "TUFREPO_PORT", "9002",
+                "TUFREPO_HOST", "0.0.0.0",
+                "RSTUF_LOCAL_STORAGE_BACKEND_PATH", "/srv/metadata",
+                "RSTUF_ONLINE_KEY_DIR", "/run/keys",
+                "RSTUF_STORAGE_BACKEND", "LocalStorage",
+                "RSTUF_KEYVAULT_BACKEND", "LocalKeyVault",
+                "TUFREPO_SERVE_METADATA", "false"));
+    assertEquals(9001, c.port());
+    assertEquals("0.0.0.0", c.host());
+    assertEquals(Path.of("/srv/metadata"), c.metadataDir());
+    assertEquals(Path.of("/run/keys"), c.keyDir());
+    assertFalse(c.serveMetadata());
+  }
+
+  @Test
+  void invalidValues_nameTheSetting() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ServerConfig.resolve(Map.of(), Map.of("TUFREPO_PORT", "eighty")));
+    assertTrue(e.getMessage().startsWith("setting port"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ServerConfig.resolve(Map.of(), Map.of("RSTUF_STORAGE_BACKEND", "S3")));
+    assertTrue(e.getMessage().contains("RSTUF_STORAGE_BACKEND"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ServerConfig.resolve(Map.of("prot", "1"), Map.of()));
+    assertTrue(e.getMessage().contains("--prot"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ServerConfig.resolve(Map.of("serve-metadata", "perhaps"), Map.of()));
+    assertTrue(e.getMessage().startsWith("setting serve-metadata"), e.getMessage());
+  }
+
+  @Test
+  void describe_redactsTokens() {
+    ServerConfig c =
+        ServerConfig.resolve(
+            Map.of(), Map.of("TUFREPO_AUTH_TOKENS", "very-secret-token-123=artifacts:write,read"));
+    assertEquals(
+        Map.of("very-secret-token-123", Set.of("artifacts:write", "read")), c.authTokens());
+    assertFalse(c.describe().contains("very-secret"), c.describe());
+    assertFalse(c.toString().contains("very-secret"));
+    assertTrue(c.describe().contains("auth-tokens=***=artifacts:write,read"), c.describe());
+  }
+}

@@ -1,0 +1,272 @@
+package dev.tufrepo.rest.bench;
+
+import dev.tufrepo.engine.Artifact;
+import dev.tufrepo.engine.ArtifactBatch;
+import dev.tufrepo.engine.TestRepository;
+import dev.tufrepo.json.Json;
+import dev.tufrepo.json.JsonObject;
+import dev.tufrepo.json.JsonString;
+import dev.tufrepo.model.internal.Sha256;
+import dev.tufrepo.rest.ServerConfig;
+import dev.tufrepo.rest.TufrepoServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Loopback load test of {@code POST /api/v1/artifacts} (issue 4): a repository of {@code -Dtargets}
+ * targets (default 1 M) in {@code -Dbins} hash bins (16,384) with group commit on; {@code
+ * -Dclients} closed-loop clients (32) post {@code -DperRequest} artifacts (10) each, for {@code
+ * -Dseconds} (30). Reports requests/s, request latency percentiles, and the time from acceptance to
+ * published (SUCCESS) for every {@code -DsampleEvery}-th task (10), polled every 5 ms. Run with
+ * {@code benchmarks/rest-load.sh}. Traffic goes to 127.0.0.1 only and stops by itself.
+ */
+public final class RestLoadBenchmark {
+  public static void main(String[] args) throws Exception {
+    int targets = Integer.getInteger("targets", 1_000_000);
+    int bins = Integer.getInteger("bins", 16384);
+    int clients = Integer.getInteger("clients", 32);
+    int perRequest = Integer.getInteger("perRequest", 10);
+    int seconds = Integer.getInteger("seconds", 30);
+    int sampleEvery = Integer.getInteger("sampleEvery", 10);
+    long groupCommitMs = Long.getLong("groupCommitMs", 1000);
+    Path dir = Files.createTempDirectory("tufrepo-load");
+    System.out.printf(
+        Locale.ROOT,
+        "targets=%d bins=%d clients=%d perRequest=%d seconds=%d groupCommitMs=%d dir=%s%n",
+        targets,
+        bins,
+        clients,
+        perRequest,
+        seconds,
+        groupCommitMs,
+        dir);
+    TestRepository keys = new TestRepository(dir.resolve("ceremony"));
+    try (TufrepoServer server =
+        TufrepoServer.start(
+            ServerConfig.builder()
+                .port(0)
+                .dataDir(dir.resolve("data"))
+                .keyDir(keys.keyDir)
+                .groupCommit(Duration.ofMillis(groupCommitMs))
+                .refreshInterval(Duration.ZERO)
+                .build())) {
+      HttpClient http =
+          HttpClient.newBuilder()
+              .executor(Executors.newFixedThreadPool(4))
+              .connectTimeout(Duration.ofSeconds(5))
+              .build();
+      URI base = server.baseUri();
+      long t0 = System.nanoTime();
+      String payload = bootstrapPayload(keys, bins);
+      String task = field(post(http, base, "api/v1/bootstrap", payload), "task_id");
+      waitSuccess(http, base, task, Duration.ofMinutes(5));
+      while (!server.engine().isBootstrapped()) {
+        Thread.sleep(5);
+      }
+      System.out.printf(Locale.ROOT, "bootstrap: %d ms%n", ms(t0));
+
+      long t1 = System.nanoTime();
+      for (int from = 0; from < targets; from += 10_000) {
+        List<Artifact> batch =
+            TestRepository.artifacts("preload", from, Math.min(10_000, targets - from));
+        server.engine().submit(TaskIds.next(), ArtifactBatch.add(batch));
+      }
+      while (server.engine().queueDepth() > 0) {
+        server.engine().publish();
+      }
+      System.out.printf(Locale.ROOT, "preload of %d targets: %d ms%n", targets, ms(t1));
+
+      AtomicLong seq = new AtomicLong();
+      ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+      ConcurrentLinkedQueue<Long> publishLatencies = new ConcurrentLinkedQueue<>();
+      AtomicLong errors = new AtomicLong();
+      ExecutorService pollers = Executors.newFixedThreadPool(4);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+      CountDownLatch done = new CountDownLatch(clients);
+      long start = System.nanoTime();
+      for (int c = 0; c < clients; c++) {
+        Thread t =
+            new Thread(
+                () -> {
+                  try {
+                    while (System.nanoTime() < deadline) {
+                      long n = seq.getAndIncrement();
+                      String body = artifacts(n, perRequest);
+                      long s = System.nanoTime();
+                      HttpResponse<String> r;
+                      try {
+                        r = send(http, base, "api/v1/artifacts", body);
+                      } catch (Exception e) {
+                        errors.incrementAndGet();
+                        continue;
+                      }
+                      long accepted = System.nanoTime();
+                      latencies.add(accepted - s);
+                      if (r.statusCode() != 202) {
+                        errors.incrementAndGet();
+                        continue;
+                      }
+                      if (n % sampleEvery == 0) {
+                        String id = field(r.body(), "task_id");
+                        pollers.execute(
+                            () -> {
+                              try {
+                                waitSuccess(http, base, id, Duration.ofSeconds(60));
+                                publishLatencies.add(System.nanoTime() - accepted);
+                              } catch (Exception e) {
+                                errors.incrementAndGet();
+                              }
+                            });
+                      }
+                    }
+                  } finally {
+                    done.countDown();
+                  }
+                });
+        t.setDaemon(true);
+        t.start();
+      }
+      done.await();
+      double elapsed = (System.nanoTime() - start) / 1e9;
+      pollers.shutdown();
+      pollers.awaitTermination(2, TimeUnit.MINUTES);
+      List<Long> lat = new ArrayList<>(latencies);
+      List<Long> pub = new ArrayList<>(publishLatencies);
+      Collections.sort(lat);
+      Collections.sort(pub);
+      System.out.printf(
+          Locale.ROOT,
+          "requests: %d in %.1f s = %.0f req/s (%.0f artifacts/s), errors %d%n",
+          lat.size(),
+          elapsed,
+          lat.size() / elapsed,
+          lat.size() * perRequest / elapsed,
+          errors.get());
+      System.out.printf(
+          Locale.ROOT,
+          "request latency ms: p50 %.1f  p99 %.1f  max %.1f%n",
+          pct(lat, 0.50),
+          pct(lat, 0.99),
+          pct(lat, 1.0));
+      System.out.printf(
+          Locale.ROOT,
+          "accepted-to-published ms (%d sampled tasks): p50 %.0f  p99 %.0f  max %.0f%n",
+          pub.size(),
+          pct(pub, 0.50),
+          pct(pub, 0.99),
+          pct(pub, 1.0));
+    }
+  }
+
+  /** Task ids for the preload. */
+  static final class TaskIds {
+    static String next() {
+      return java.util.UUID.randomUUID().toString().replace("-", "");
+    }
+  }
+
+  private static String bootstrapPayload(TestRepository keys, int bins) {
+    String root =
+        new String(keys.root(keys.rootKeys.size(), keys.rootKeys).toJson(), StandardCharsets.UTF_8);
+    return "{\"settings\":{\"roles\":{\"root\":{\"expiration\":365},\"timestamp\":{\"expiration\":1},"
+        + "\"snapshot\":{\"expiration\":1},\"targets\":{\"expiration\":365},"
+        + "\"bins\":{\"expiration\":1,\"number_of_delegated_bins\":"
+        + bins
+        + "},\"delegations\":null}},\"metadata\":{\"root\":"
+        + root
+        + "},\"timeout\":300}";
+  }
+
+  private static String artifacts(long n, int count) {
+    StringBuilder b = new StringBuilder(count * 160).append("{\"artifacts\":[");
+    for (int i = 0; i < count; i++) {
+      String path = "load/r" + n + "/file-" + i + ".tar.gz";
+      byte[] content = path.getBytes(StandardCharsets.UTF_8);
+      if (i > 0) {
+        b.append(',');
+      }
+      b.append("{\"path\":\"")
+          .append(path)
+          .append("\",\"info\":{\"length\":")
+          .append(content.length)
+          .append(",\"hashes\":{\"sha256\":\"")
+          .append(Sha256.hex(content))
+          .append("\"}}}");
+    }
+    return b.append("]}").toString();
+  }
+
+  private static HttpResponse<String> send(HttpClient http, URI base, String path, String body)
+      throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(base.resolve(path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .timeout(Duration.ofSeconds(30))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String post(HttpClient http, URI base, String path, String body) throws Exception {
+    HttpResponse<String> r = send(http, base, path, body);
+    if (r.statusCode() != 202) {
+      throw new IllegalStateException(path + ": " + r.statusCode() + " " + r.body());
+    }
+    return r.body();
+  }
+
+  private static void waitSuccess(HttpClient http, URI base, String id, Duration max)
+      throws Exception {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(base.resolve("api/v1/task?task_id=" + id)).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+      String state = field(r.body(), "state");
+      if (state.equals("SUCCESS")) {
+        return;
+      }
+      if (state.equals("FAILURE") || state.equals("ERRORED")) {
+        throw new IllegalStateException("task " + id + ": " + r.body());
+      }
+      Thread.sleep(5);
+    }
+    throw new IllegalStateException("task " + id + " not done in " + max);
+  }
+
+  private static String field(String envelope, String name) {
+    JsonObject data = (JsonObject) ((JsonObject) Json.parse(envelope)).get("data");
+    return ((JsonString) data.get(name)).value();
+  }
+
+  private static long ms(long since) {
+    return (System.nanoTime() - since) / 1_000_000;
+  }
+
+  private static double pct(List<Long> sorted, double p) {
+    if (sorted.isEmpty()) {
+      return Double.NaN;
+    }
+    int i = (int) Math.min(sorted.size() - 1, Math.ceil(p * sorted.size()) - 1);
+    return sorted.get(Math.max(0, i)) / 1e6;
+  }
+
+  private RestLoadBenchmark() {}
+}
