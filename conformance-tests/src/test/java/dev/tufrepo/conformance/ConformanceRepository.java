@@ -101,6 +101,32 @@ final class ConformanceRepository implements AutoCloseable {
     write(trustedRoot, repo.metadata.read("1.root.json").orElseThrow());
   }
 
+  /**
+   * Bootstraps with custom delegated roles instead of hash bins (RSTUF's {@code
+   * metadata.delegations}), keeps root v1 as the clients' trusted root and adds {@link #TOP_LEVEL}.
+   */
+  void bootstrapWithDelegations(String delegationsJson) {
+    var result =
+        engine.bootstrap(
+            dev.tufrepo.engine.BootstrapRequest.withDelegations(
+                repo.root(repo.rootKeys.size(), repo.rootKeys).toJson(),
+                Map.of("root", 365, "targets", 365, "snapshot", 1, "timestamp", 1),
+                delegationsJson.getBytes(StandardCharsets.UTF_8)));
+    if (!result.status()) {
+      throw new IllegalStateException("bootstrap failed: " + result.toJsonText());
+    }
+    write(trustedRoot, repo.metadata.read("1.root.json").orElseThrow());
+    addTopLevelTarget(TOP_LEVEL);
+  }
+
+  /** Forgets {@code paths}: the engine refused them, so clients must not find them. */
+  void refused(List<String> paths) {
+    for (String p : paths) {
+      present.remove(p);
+      removed.add(p);
+    }
+  }
+
   // ---------------------------------------------------------------- artifacts
 
   /** The bytes of the artifact at {@code path}: different for every path and generation. */
