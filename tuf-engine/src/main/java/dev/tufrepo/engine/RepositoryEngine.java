@@ -144,6 +144,14 @@ public final class RepositoryEngine implements AutoCloseable {
       timers.add(
           scheduler.scheduleWithFixedDelay(this::refreshQuietly, ms, ms, TimeUnit.MILLISECONDS));
     }
+    if (b.retentionEvery != null) {
+      long ms = b.retentionEvery.toMillis();
+      int keep = b.retentionKeep;
+      Duration minAge = b.retentionMinAge;
+      timers.add(
+          scheduler.scheduleWithFixedDelay(
+              () -> pruneQuietly(keep, minAge), ms, ms, TimeUnit.MILLISECONDS));
+    }
     if (autoPublish != null && state != null && queuedBatchWantsPublish()) {
       schedulePublish();
     }
@@ -1104,7 +1112,38 @@ public final class RepositoryEngine implements AutoCloseable {
    * root. Returns the number of files deleted.
    */
   public int pruneOldVersions(int keepVersions, Duration minAge) {
-    throw new EngineException("not implemented yet: pruneOldVersions");
+    if (keepVersions < 1) {
+      throw new InvalidRequestException("keepVersions", "must be at least 1");
+    }
+    if (minAge == null || minAge.isNegative()) {
+      throw new InvalidRequestException("minAge", "must be zero or positive");
+    }
+    requireBootstrapped();
+    return underLease(
+        token -> {
+          reloadIfChanged();
+          List<String> deleted =
+              dev.tufrepo.engine.internal.Retention.prune(
+                  metadataStore, state, keepVersions, minAge, clock.instant());
+          if (!deleted.isEmpty()) {
+            LOG.log(
+                System.Logger.Level.INFO,
+                "retention deleted {0} old consistent-snapshot files",
+                deleted.size());
+          }
+          return deleted.size();
+        });
+  }
+
+  private void pruneQuietly(int keep, Duration minAge) {
+    if (state == null || closed) {
+      return;
+    }
+    try {
+      pruneOldVersions(keep, minAge);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "retention failed: " + e.getMessage(), e);
+    }
   }
 
   // ---------------------------------------------------------------- plumbing
@@ -1277,6 +1316,9 @@ public final class RepositoryEngine implements AutoCloseable {
     private boolean verifyBinSignatures = true;
     private int maxBatchesPerPublish = 10_000;
     private Duration offlineExpiryWarning = DEFAULT_OFFLINE_EXPIRY_WARNING;
+    private Duration retentionEvery;
+    private int retentionKeep;
+    private Duration retentionMinAge;
 
     Builder() {}
 
@@ -1396,6 +1438,24 @@ public final class RepositoryEngine implements AutoCloseable {
         throw new IllegalArgumentException("the warning window must not be negative");
       }
       this.offlineExpiryWarning = window;
+      return this;
+    }
+
+    /**
+     * Runs {@link RepositoryEngine#pruneOldVersions(int, Duration)} every {@code every}: deletes
+     * consistent-snapshot files beyond the newest {@code keepVersions} of each role that are older
+     * than {@code minAge}. Off unless set.
+     */
+    public Builder retention(int keepVersions, Duration minAge, Duration every) {
+      if (keepVersions < 1 || minAge == null || minAge.isNegative()) {
+        throw new IllegalArgumentException("keep at least 1 version, for a non-negative age");
+      }
+      if (every == null || every.isNegative() || every.isZero()) {
+        throw new IllegalArgumentException("the retention interval must be positive");
+      }
+      this.retentionKeep = keepVersions;
+      this.retentionMinAge = minAge;
+      this.retentionEvery = every;
       return this;
     }
 
