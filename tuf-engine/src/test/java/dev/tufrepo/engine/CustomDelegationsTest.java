@@ -293,10 +293,20 @@ class CustomDelegationsTest {
       assertEquals(List.of(), repo.verify().problems(), "day " + day);
     }
     assertTrue(snapshot().meta().get("short.json").version() > 3);
+    TaskResult settings = engine.updateSettings(task(), Map.of("long", 90, "bins", 3));
+    assertEquals(List.of("long"), strings(settings.details().get("updated_roles")));
+    assertEquals(List.of("bins"), strings(settings.details().get("invalid_roles")));
+    engine.close();
+    engine = repo.engine();
+    assertEquals(90, engine.settings().orElseThrow().expirationDays().get("long"));
+    assertEquals(2, engine.settings().orElseThrow().expirationDays().get("short"));
     assertEquals(1, snapshot().meta().get("long.json").version());
     TaskResult forced = engine.forceOnlineUpdate(task(), Set.of("long"));
     assertTrue(forced.status(), forced.toString());
     assertEquals(2, snapshot().meta().get("long.json").version());
+    assertEquals(
+        repo.clock.instant().plus(Duration.ofDays(90)),
+        Metadata.parseTargets(repo.metadata.read("2.long.json").orElseThrow()).signed().expires());
 
     PrivateKeySigner newOnline =
         PrivateKeySigner.generate(KeyScheme.ED25519, RootUpdateTest.RANDOM);
