@@ -71,6 +71,9 @@ public final class RepositoryEngine implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(RepositoryEngine.class.getName());
   static final String LEASE = "publish";
 
+  /** The default window of {@link Builder#offlineExpiryWarning}. */
+  public static final Duration DEFAULT_OFFLINE_EXPIRY_WARNING = Duration.ofDays(30);
+
   /** The group commit window of {@link Builder#autoPublish()}. */
   public static final Duration DEFAULT_GROUP_COMMIT_WINDOW = Duration.ofSeconds(1);
 
@@ -85,6 +88,7 @@ public final class RepositoryEngine implements AutoCloseable {
   private final Duration autoPublish;
   private final Duration leaseTtl;
   private final int maxBatchesPerPublish;
+  private final Duration offlineExpiryWarning;
   private final Publisher publisher;
   private final BinCache cache;
   private final String nodeId;
@@ -105,6 +109,7 @@ public final class RepositoryEngine implements AutoCloseable {
     this.autoPublish = b.autoPublish;
     this.leaseTtl = b.leaseTtl;
     this.maxBatchesPerPublish = b.maxBatchesPerPublish;
+    this.offlineExpiryWarning = b.offlineExpiryWarning;
     this.nodeId = b.nodeId != null ? b.nodeId : UUID.randomUUID().toString();
     int parallelism = b.parallelism;
     java.util.concurrent.Executor executor = b.executor;
@@ -138,6 +143,14 @@ public final class RepositoryEngine implements AutoCloseable {
       long ms = b.refreshInterval.toMillis();
       timers.add(
           scheduler.scheduleWithFixedDelay(this::refreshQuietly, ms, ms, TimeUnit.MILLISECONDS));
+    }
+    if (b.retentionEvery != null) {
+      long ms = b.retentionEvery.toMillis();
+      int keep = b.retentionKeep;
+      Duration minAge = b.retentionMinAge;
+      timers.add(
+          scheduler.scheduleWithFixedDelay(
+              () -> pruneQuietly(keep, minAge), ms, ms, TimeUnit.MILLISECONDS));
     }
     if (autoPublish != null && state != null && queuedBatchWantsPublish()) {
       schedulePublish();
@@ -411,11 +424,49 @@ public final class RepositoryEngine implements AutoCloseable {
     return false;
   }
 
+  /**
+   * Warns (listener and log) about root and every offline delegated role that expires within the
+   * warning window: the engine cannot re-sign them, their key holders must.
+   */
+  private void warnOfflineExpiries(RepoState s) {
+    if (s == null || offlineExpiryWarning == null) {
+      return;
+    }
+    Instant limit = clock.instant().plus(offlineExpiryWarning);
+    Map<String, Instant> offline = new java.util.TreeMap<>();
+    offline.put(TufRole.ROOT, s.root().signed().expires());
+    dev.tufrepo.engine.internal.RoleMap roles = dev.tufrepo.engine.internal.RoleMap.of(s);
+    for (int i = 0; i < roles.size(); i++) {
+      if (roles.online(i)) {
+        continue;
+      }
+      String name = roles.name(i);
+      dev.tufrepo.model.MetaFile m = s.snapshot().metadata().signed().meta().get(name + ".json");
+      if (m == null) {
+        continue;
+      }
+      metadataStore
+          .read(m.version() + "." + name + ".json")
+          .ifPresent(b -> offline.put(name, Metadata.parseTargets(b).signed().expires()));
+    }
+    for (Map.Entry<String, Instant> e : offline.entrySet()) {
+      if (e.getValue().isBefore(limit)) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "offline role {0} expires at {1}: its key holders must sign a new version",
+            e.getKey(),
+            e.getValue());
+        listener.offlineRoleExpiring(e.getKey(), e.getValue());
+      }
+    }
+  }
+
   private void refreshQuietly() {
     if (state == null || closed) {
       return;
     }
     try {
+      warnOfflineExpiries(state);
       refresh();
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "expiry refresh failed: " + e.getMessage(), e);
@@ -424,6 +475,7 @@ public final class RepositoryEngine implements AutoCloseable {
 
   private void announceExpiries() {
     RepoState s = state;
+    warnOfflineExpiries(s);
     listener.roleExpires("root", s.root().signed().expires());
     listener.roleExpires("targets", s.targets().metadata().signed().expires());
     listener.roleExpires("snapshot", s.snapshot().metadata().signed().expires());
@@ -1060,7 +1112,38 @@ public final class RepositoryEngine implements AutoCloseable {
    * root. Returns the number of files deleted.
    */
   public int pruneOldVersions(int keepVersions, Duration minAge) {
-    throw new EngineException("not implemented yet: pruneOldVersions");
+    if (keepVersions < 1) {
+      throw new InvalidRequestException("keepVersions", "must be at least 1");
+    }
+    if (minAge == null || minAge.isNegative()) {
+      throw new InvalidRequestException("minAge", "must be zero or positive");
+    }
+    requireBootstrapped();
+    return underLease(
+        token -> {
+          reloadIfChanged();
+          List<String> deleted =
+              dev.tufrepo.engine.internal.Retention.prune(
+                  metadataStore, state, keepVersions, minAge, clock.instant());
+          if (!deleted.isEmpty()) {
+            LOG.log(
+                System.Logger.Level.INFO,
+                "retention deleted {0} old consistent-snapshot files",
+                deleted.size());
+          }
+          return deleted.size();
+        });
+  }
+
+  private void pruneQuietly(int keep, Duration minAge) {
+    if (state == null || closed) {
+      return;
+    }
+    try {
+      pruneOldVersions(keep, minAge);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "retention failed: " + e.getMessage(), e);
+    }
   }
 
   // ---------------------------------------------------------------- plumbing
@@ -1244,6 +1327,10 @@ public final class RepositoryEngine implements AutoCloseable {
     private long cacheTargets = 2_000_000;
     private boolean verifyBinSignatures = true;
     private int maxBatchesPerPublish = 10_000;
+    private Duration offlineExpiryWarning = DEFAULT_OFFLINE_EXPIRY_WARNING;
+    private Duration retentionEvery;
+    private int retentionKeep;
+    private Duration retentionMinAge;
 
     Builder() {}
 
@@ -1350,6 +1437,37 @@ public final class RepositoryEngine implements AutoCloseable {
     /** Verify each new bin's signature before publishing it (default true). */
     public Builder verifyBinSignatures(boolean verify) {
       this.verifyBinSignatures = verify;
+      return this;
+    }
+
+    /**
+     * Warn through {@link EngineListener#offlineRoleExpiring} and the log when root or an offline
+     * delegated role expires within {@code window} (default 30 days; null turns it off). Checked
+     * after every publish and on every refresh tick.
+     */
+    public Builder offlineExpiryWarning(Duration window) {
+      if (window != null && window.isNegative()) {
+        throw new IllegalArgumentException("the warning window must not be negative");
+      }
+      this.offlineExpiryWarning = window;
+      return this;
+    }
+
+    /**
+     * Runs {@link RepositoryEngine#pruneOldVersions(int, Duration)} every {@code every}: deletes
+     * consistent-snapshot files beyond the newest {@code keepVersions} of each role that are older
+     * than {@code minAge}. Off unless set.
+     */
+    public Builder retention(int keepVersions, Duration minAge, Duration every) {
+      if (keepVersions < 1 || minAge == null || minAge.isNegative()) {
+        throw new IllegalArgumentException("keep at least 1 version, for a non-negative age");
+      }
+      if (every == null || every.isNegative() || every.isZero()) {
+        throw new IllegalArgumentException("the retention interval must be positive");
+      }
+      this.retentionKeep = keepVersions;
+      this.retentionMinAge = minAge;
+      this.retentionEvery = every;
       return this;
     }
 

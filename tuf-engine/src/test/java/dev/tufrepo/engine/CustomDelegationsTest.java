@@ -293,10 +293,20 @@ class CustomDelegationsTest {
       assertEquals(List.of(), repo.verify().problems(), "day " + day);
     }
     assertTrue(snapshot().meta().get("short.json").version() > 3);
+    TaskResult settings = engine.updateSettings(task(), Map.of("long", 90, "bins", 3));
+    assertEquals(List.of("long"), strings(settings.details().get("updated_roles")));
+    assertEquals(List.of("bins"), strings(settings.details().get("invalid_roles")));
+    engine.close();
+    engine = repo.engine();
+    assertEquals(90, engine.settings().orElseThrow().expirationDays().get("long"));
+    assertEquals(2, engine.settings().orElseThrow().expirationDays().get("short"));
     assertEquals(1, snapshot().meta().get("long.json").version());
     TaskResult forced = engine.forceOnlineUpdate(task(), Set.of("long"));
     assertTrue(forced.status(), forced.toString());
     assertEquals(2, snapshot().meta().get("long.json").version());
+    assertEquals(
+        repo.clock.instant().plus(Duration.ofDays(90)),
+        Metadata.parseTargets(repo.metadata.read("2.long.json").orElseThrow()).signed().expires());
 
     PrivateKeySigner newOnline =
         PrivateKeySigner.generate(KeyScheme.ED25519, RootUpdateTest.RANDOM);
@@ -326,5 +336,46 @@ class CustomDelegationsTest {
                 payload(role("x", List.of(), 1, "x/*", 1)).getBytes(StandardCharsets.UTF_8)));
     TaskRecord t = engine.task(id).orElseThrow();
     assertEquals(TaskStates.FAILURE, t.state());
+  }
+
+  @Test
+  void offlineDelegatedRole_nearItsExpiry_isWarned_andARestartKeepsTheDelegations() {
+    java.util.Map<String, java.time.Instant> warned =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    EngineListener listener =
+        new EngineListener() {
+          @Override
+          public void offlineRoleExpiring(String role, java.time.Instant expires) {
+            warned.put(role, expires);
+          }
+        };
+    bootstrapped(
+        role("apps", List.of(), 1, "apps/*", 30),
+        role("signed", List.of(offline.keyId()), 1, "deep/*/*", 40));
+    engine.close();
+    engine = repo.engineBuilder().listener(listener).build();
+    Metadata<Targets> pending =
+        Metadata.parseTargets(Json.write(engine.pendingSigning().get("signed")));
+    assertTrue(
+        engine.sign(task(), "signed", RootUpdateTest.signatureJson(offline, pending)).status());
+    assertFalse(warned.containsKey("signed"), "40 days left, the window is 30");
+    for (int day = 0; day < 12; day++) {
+      repo.clock.advance(Duration.ofDays(1));
+      engine.refresh();
+    }
+    assertEquals(TestRepository.START.plus(Duration.ofDays(40)), warned.get("signed"));
+    assertFalse(warned.containsKey("apps"), "online roles are refreshed, not warned about");
+    assertEquals(List.of(), repo.verify().problems());
+
+    engine.close();
+    engine = repo.engine();
+    assertFalse(engine.usesSuccinctBins());
+    engine.submit(ArtifactBatch.add(List.of(TestRepository.artifact("apps/after-restart", 9))));
+    engine.publish();
+    RepositoryVerifier.Report r = repo.verify();
+    assertEquals(List.of(), r.problems());
+    assertEquals(1, r.targetCount());
+    assertEquals(List.of("apps", "signed"), names(targets()));
+    files.assertNoVersionedFileChanged("signing, refreshes and restart");
   }
 }

@@ -296,7 +296,10 @@ public final class Bootstrapper {
         Map.of(online, root.keys().get(online)));
   }
 
-  /** Creates and publishes the online roles and root v1; returns the new state. */
+  /**
+   * Creates and publishes the online roles (hash bins, or the custom delegated roles of {@code
+   * request}) and root v1; returns the new state.
+   */
   static RepoState finish(
       String taskId,
       byte[] rootBytes,
@@ -309,7 +312,7 @@ public final class Bootstrapper {
       MetadataStore metadataStore,
       long fencingToken,
       boolean recordTask,
-      BootstrapRequest custom) {
+      BootstrapRequest request) {
     Trace trace = new Trace("bootstrap");
     String keyid = settings.onlineKeyId();
     Map<String, byte[]> files = new LinkedHashMap<>();
@@ -319,15 +322,8 @@ public final class Bootstrapper {
     Map<String, SignedFile<Targets>> roleFiles = new LinkedHashMap<>();
     Map<String, String> extraSettings = new HashMap<>();
     Delegations delegations;
-    BootstrapRequest req =
-        stateStore
-            .setting(SettingKeys.BOOTSTRAP_REQUEST)
-            .map(t -> decodeRequest(rootBytes, t))
-            .orElse(null);
-    if (custom != null) {
-      req = custom;
-    }
-    if (req != null && req.hasCustomDelegations()) {
+    BootstrapRequest req = request;
+    if (req.hasCustomDelegations()) {
       delegations =
           customDelegations(
               req, root.signed(), keyid, signer, now, roleFiles, extraSettings, stateStore);
