@@ -4,6 +4,7 @@ import dev.tufrepo.engine.internal.ArtifactRules;
 import dev.tufrepo.engine.internal.BatchCodec;
 import dev.tufrepo.engine.internal.BinCache;
 import dev.tufrepo.engine.internal.Bootstrapper;
+import dev.tufrepo.engine.internal.DelegationChanges;
 import dev.tufrepo.engine.internal.Lifecycle;
 import dev.tufrepo.engine.internal.Publisher;
 import dev.tufrepo.engine.internal.RepoState;
@@ -70,6 +71,9 @@ public final class RepositoryEngine implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(RepositoryEngine.class.getName());
   static final String LEASE = "publish";
 
+  /** The default window of {@link Builder#offlineExpiryWarning}. */
+  public static final Duration DEFAULT_OFFLINE_EXPIRY_WARNING = Duration.ofDays(30);
+
   /** The group commit window of {@link Builder#autoPublish()}. */
   public static final Duration DEFAULT_GROUP_COMMIT_WINDOW = Duration.ofSeconds(1);
 
@@ -84,6 +88,7 @@ public final class RepositoryEngine implements AutoCloseable {
   private final Duration autoPublish;
   private final Duration leaseTtl;
   private final int maxBatchesPerPublish;
+  private final Duration offlineExpiryWarning;
   private final Publisher publisher;
   private final BinCache cache;
   private final String nodeId;
@@ -104,6 +109,7 @@ public final class RepositoryEngine implements AutoCloseable {
     this.autoPublish = b.autoPublish;
     this.leaseTtl = b.leaseTtl;
     this.maxBatchesPerPublish = b.maxBatchesPerPublish;
+    this.offlineExpiryWarning = b.offlineExpiryWarning;
     this.nodeId = b.nodeId != null ? b.nodeId : UUID.randomUUID().toString();
     int parallelism = b.parallelism;
     java.util.concurrent.Executor executor = b.executor;
@@ -137,6 +143,14 @@ public final class RepositoryEngine implements AutoCloseable {
       long ms = b.refreshInterval.toMillis();
       timers.add(
           scheduler.scheduleWithFixedDelay(this::refreshQuietly, ms, ms, TimeUnit.MILLISECONDS));
+    }
+    if (b.retentionEvery != null) {
+      long ms = b.retentionEvery.toMillis();
+      int keep = b.retentionKeep;
+      Duration minAge = b.retentionMinAge;
+      timers.add(
+          scheduler.scheduleWithFixedDelay(
+              () -> pruneQuietly(keep, minAge), ms, ms, TimeUnit.MILLISECONDS));
     }
     if (autoPublish != null && state != null && queuedBatchWantsPublish()) {
       schedulePublish();
@@ -264,7 +278,13 @@ public final class RepositoryEngine implements AutoCloseable {
    * timestamp}, in any combination), with snapshot and timestamp following as needed.
    */
   public PublishResult forceUpdate(Set<String> roles) {
-    Set<String> allowed = Set.of("targets", "bins", "snapshot", "timestamp");
+    requireBootstrapped();
+    Set<String> allowed = new java.util.HashSet<>(Set.of("targets", "snapshot", "timestamp"));
+    if (usesSuccinctBins()) {
+      allowed.add("bins");
+    } else {
+      allowed.addAll(dev.tufrepo.engine.internal.RoleMap.of(state).onlineNames());
+    }
     for (String r : roles) {
       if (!allowed.contains(r)) {
         throw new InvalidRequestException("roles", "unknown online role \"" + r + "\"");
@@ -404,11 +424,49 @@ public final class RepositoryEngine implements AutoCloseable {
     return false;
   }
 
+  /**
+   * Warns (listener and log) about root and every offline delegated role that expires within the
+   * warning window: the engine cannot re-sign them, their key holders must.
+   */
+  private void warnOfflineExpiries(RepoState s) {
+    if (s == null || offlineExpiryWarning == null) {
+      return;
+    }
+    Instant limit = clock.instant().plus(offlineExpiryWarning);
+    Map<String, Instant> offline = new java.util.TreeMap<>();
+    offline.put(TufRole.ROOT, s.root().signed().expires());
+    dev.tufrepo.engine.internal.RoleMap roles = dev.tufrepo.engine.internal.RoleMap.of(s);
+    for (int i = 0; i < roles.size(); i++) {
+      if (roles.online(i)) {
+        continue;
+      }
+      String name = roles.name(i);
+      dev.tufrepo.model.MetaFile m = s.snapshot().metadata().signed().meta().get(name + ".json");
+      if (m == null) {
+        continue;
+      }
+      metadataStore
+          .read(m.version() + "." + name + ".json")
+          .ifPresent(b -> offline.put(name, Metadata.parseTargets(b).signed().expires()));
+    }
+    for (Map.Entry<String, Instant> e : offline.entrySet()) {
+      if (e.getValue().isBefore(limit)) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "offline role {0} expires at {1}: its key holders must sign a new version",
+            e.getKey(),
+            e.getValue());
+        listener.offlineRoleExpiring(e.getKey(), e.getValue());
+      }
+    }
+  }
+
   private void refreshQuietly() {
     if (state == null || closed) {
       return;
     }
     try {
+      warnOfflineExpiries(state);
       refresh();
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "expiry refresh failed: " + e.getMessage(), e);
@@ -417,6 +475,7 @@ public final class RepositoryEngine implements AutoCloseable {
 
   private void announceExpiries() {
     RepoState s = state;
+    warnOfflineExpiries(s);
     listener.roleExpires("root", s.root().signed().expires());
     listener.roleExpires("targets", s.targets().metadata().signed().expires());
     listener.roleExpires("snapshot", s.snapshot().metadata().signed().expires());
@@ -618,7 +677,47 @@ public final class RepositoryEngine implements AutoCloseable {
 
   private TaskResult signDelegated(
       long token, String role, byte[] pending, Signature sig, Instant now) {
-    throw new EngineException("not implemented yet: signing delegated roles");
+    if (state == null) {
+      return TaskResult.failed(SIGN, now, SIGN_FAILED, "No signatures pending for " + role);
+    }
+    reloadIfChanged();
+    dev.tufrepo.engine.internal.CustomDelegations.RoleSpec spec = pendingSpecs().get(role);
+    if (spec == null) {
+      return TaskResult.failed(SIGN, now, SIGN_FAILED, "No signatures pending for " + role);
+    }
+    Metadata<dev.tufrepo.model.Targets> md = Metadata.parseTargets(pending);
+    Key key = spec.keys().get(sig.keyid());
+    boolean valid;
+    try {
+      valid =
+          key != null
+              && spec.role().keyids().contains(sig.keyid())
+              && key.verify(md.signedBytes(), sig.sig());
+    } catch (RuntimeException e) {
+      valid = false;
+    }
+    if (!valid) {
+      return TaskResult.failed(SIGN, now, SIGN_FAILED, "Invalid signature");
+    }
+    md = md.withSignature(sig);
+    if (!DelegationChanges.complete(spec, md)) {
+      putSession(role, md);
+      return TaskResult.ok(
+          SIGN,
+          now,
+          SIGN_OK,
+          details("update", role + " v" + md.signed().version() + " is pending signatures"));
+    }
+    if (md.signed().isExpired(now)) {
+      return TaskResult.failed(
+          SIGN,
+          now,
+          SIGN_FAILED,
+          role + " v" + md.signed().version() + " expired before it was signed; update the role");
+    }
+    applyPlan(token, DelegationChanges.complete(state, spec, md));
+    return TaskResult.ok(
+        SIGN, now, SIGN_OK, details("update", "Role " + role + " signing complete"));
   }
 
   private void putSession(String role, Metadata<?> md) {
@@ -740,8 +839,14 @@ public final class RepositoryEngine implements AutoCloseable {
                 "Force new online metadata update failed",
                 "New metadata updates requre completed bootstrap");
           }
-          Set<String> force =
-              roles.isEmpty() ? Set.of("targets", "bins", "snapshot", "timestamp") : roles;
+          Set<String> force = roles;
+          if (roles.isEmpty()) {
+            force = new java.util.HashSet<>(Set.of("targets", "snapshot", "timestamp"));
+            force.addAll(
+                usesSuccinctBins()
+                    ? Set.of("bins")
+                    : dev.tufrepo.engine.internal.RoleMap.of(state).onlineNames());
+          }
           PublishResult r = forceUpdate(force);
           java.util.TreeSet<String> updated = new java.util.TreeSet<>();
           for (String role : r.roleVersions().keySet()) {
@@ -806,7 +911,155 @@ public final class RepositoryEngine implements AutoCloseable {
    * keys wait in signing sessions.
    */
   public TaskResult delegations(String taskId, DelegationAction action, byte[] delegationsJson) {
-    throw new EngineException("not implemented yet: delegations");
+    String name = "metadata_delegation";
+    return runTask(
+        taskId,
+        name,
+        () -> {
+          Instant now = now();
+          if (state == null) {
+            return TaskResult.failed(
+                name,
+                now,
+                "Metadata Delegation Failed",
+                "Requires bootstrap finished. State: "
+                    + stateStore.setting(SettingKeys.BOOTSTRAP).orElse("None"));
+          }
+          if (usesSuccinctBins()) {
+            throw new EngineException(
+                "Delegations already using hash-bins, custom delegations are not available");
+          }
+          return underLease(
+              token -> {
+                reloadIfChanged();
+                RepoState s = state;
+                Map<String, Key> known =
+                    new java.util.HashMap<>(s.targets().metadata().signed().delegations().keys());
+                known.put(s.settings().onlineKeyId(), s.onlineKey());
+                dev.tufrepo.engine.internal.CustomDelegations.Request req =
+                    dev.tufrepo.engine.internal.CustomDelegations.parse(
+                        delegationsJson, action, s.settings().onlineKeyId(), known);
+                DelegationChanges.Plan plan =
+                    DelegationChanges.plan(
+                        s,
+                        action,
+                        req,
+                        usedRoleNames(),
+                        pendingSpecs(),
+                        onlineSigner(),
+                        role -> cache.targets(role, s.version(role)),
+                        now);
+                applyPlan(token, plan);
+                return TaskResult.ok(
+                    name, now, "Metadata Delegation Processed", delegationDetails(plan));
+              });
+        });
+  }
+
+  /** Publishes a delegation plan and stores its sessions and settings (under the lease). */
+  private void applyPlan(long token, DelegationChanges.Plan plan) {
+    Map<String, Integer> days = new java.util.HashMap<>(state.settings().expirationDays());
+    plan.expirations()
+        .forEach(
+            (role, d) -> {
+              if (d == null) {
+                days.remove(role);
+              } else {
+                days.put(role, d);
+              }
+            });
+    RepositorySettings current = state.settings();
+    RepositorySettings next =
+        new RepositorySettings(
+            days, current.numberOfBins(), current.onlineKeyId(), current.onlineKeyUri());
+    if (plan.delegations() != null || !plan.roleFiles().isEmpty()) {
+      PublishResult r =
+          publishChange(
+              token, new Publisher.DelegationChange(plan.delegations(), plan.roleFiles(), next));
+      listener.published(r);
+    } else {
+      state = state.withSettings(next);
+    }
+    Map<String, String> settingValues = new java.util.HashMap<>();
+    settingValues.put(SettingKeys.DELEGATION_EXPIRATION, SettingKeys.customExpirationsJson(days));
+    if (!plan.newlyUsed().isEmpty()) {
+      java.util.Set<String> used = new java.util.TreeSet<>(usedRoleNames());
+      used.addAll(plan.newlyUsed());
+      settingValues.put(SettingKeys.DELEGATIONS_USED, jsonText(stringArray(used)));
+    }
+    Map<String, dev.tufrepo.json.JsonValue> pending = new java.util.TreeMap<>();
+    pendingSpecs().forEach((k, v) -> pending.put(k, dev.tufrepo.json.Json.parse(v.toJsonText())));
+    plan.pendingSpecs()
+        .forEach(
+            (k, v) -> {
+              if (v == null) {
+                pending.remove(k);
+              } else {
+                pending.put(k, dev.tufrepo.json.Json.parse(v));
+              }
+            });
+    settingValues.put(SettingKeys.DELEGATION_PENDING, jsonText(JsonObject.of(pending)));
+    stateStore.putSettings(settingValues);
+    plan.sessions().forEach(stateStore::putSigningSession);
+  }
+
+  private PublishResult publishChange(long token, Publisher.DelegationChange change) {
+    Publisher.Outcome out =
+        publisher.publish(state, List.of(), Set.of(), onlineSigner(), now(), token, null, change);
+    state = out.state();
+    announceExpiries();
+    return out.result();
+  }
+
+  private java.util.Set<String> usedRoleNames() {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    stateStore
+        .setting(SettingKeys.DELEGATIONS_USED)
+        .ifPresent(
+            t ->
+                ((dev.tufrepo.json.JsonArray) dev.tufrepo.json.Json.parse(t))
+                    .values()
+                    .forEach(v -> out.add(((JsonString) v).value())));
+    return out;
+  }
+
+  private Map<String, dev.tufrepo.engine.internal.CustomDelegations.RoleSpec> pendingSpecs() {
+    Map<String, dev.tufrepo.engine.internal.CustomDelegations.RoleSpec> out =
+        new java.util.TreeMap<>();
+    stateStore
+        .setting(SettingKeys.DELEGATION_PENDING)
+        .ifPresent(
+            t ->
+                ((JsonObject) dev.tufrepo.json.Json.parse(t))
+                    .members()
+                    .forEach(
+                        (k, v) ->
+                            out.put(
+                                k,
+                                dev.tufrepo.engine.internal.CustomDelegations.RoleSpec.fromJsonText(
+                                    jsonText(v)))));
+    return out;
+  }
+
+  private static JsonObject delegationDetails(DelegationChanges.Plan plan) {
+    List<dev.tufrepo.json.JsonValue> failed = new ArrayList<>();
+    plan.failed().forEach(f -> failed.add(f.toJson()));
+    return JsonObject.of(
+        Map.of(
+            "delegated_roles",
+            stringArray(plan.done()),
+            "failed_roles",
+            new dev.tufrepo.json.JsonArray(failed)));
+  }
+
+  private static dev.tufrepo.json.JsonArray stringArray(java.util.Collection<String> values) {
+    List<dev.tufrepo.json.JsonValue> out = new ArrayList<>();
+    values.forEach(v -> out.add(new JsonString(v)));
+    return new dev.tufrepo.json.JsonArray(out);
+  }
+
+  private static String jsonText(dev.tufrepo.json.JsonValue v) {
+    return new String(dev.tufrepo.json.Json.write(v), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** Whether targets delegates to succinct hash bins (false with custom delegations). */
@@ -859,7 +1112,38 @@ public final class RepositoryEngine implements AutoCloseable {
    * root. Returns the number of files deleted.
    */
   public int pruneOldVersions(int keepVersions, Duration minAge) {
-    throw new EngineException("not implemented yet: pruneOldVersions");
+    if (keepVersions < 1) {
+      throw new InvalidRequestException("keepVersions", "must be at least 1");
+    }
+    if (minAge == null || minAge.isNegative()) {
+      throw new InvalidRequestException("minAge", "must be zero or positive");
+    }
+    requireBootstrapped();
+    return underLease(
+        token -> {
+          reloadIfChanged();
+          List<String> deleted =
+              dev.tufrepo.engine.internal.Retention.prune(
+                  metadataStore, state, keepVersions, minAge, clock.instant());
+          if (!deleted.isEmpty()) {
+            LOG.log(
+                System.Logger.Level.INFO,
+                "retention deleted {0} old consistent-snapshot files",
+                deleted.size());
+          }
+          return deleted.size();
+        });
+  }
+
+  private void pruneQuietly(int keep, Duration minAge) {
+    if (state == null || closed) {
+      return;
+    }
+    try {
+      pruneOldVersions(keep, minAge);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "retention failed: " + e.getMessage(), e);
+    }
   }
 
   // ---------------------------------------------------------------- plumbing
@@ -1043,6 +1327,10 @@ public final class RepositoryEngine implements AutoCloseable {
     private long cacheTargets = 2_000_000;
     private boolean verifyBinSignatures = true;
     private int maxBatchesPerPublish = 10_000;
+    private Duration offlineExpiryWarning = DEFAULT_OFFLINE_EXPIRY_WARNING;
+    private Duration retentionEvery;
+    private int retentionKeep;
+    private Duration retentionMinAge;
 
     Builder() {}
 
@@ -1149,6 +1437,37 @@ public final class RepositoryEngine implements AutoCloseable {
     /** Verify each new bin's signature before publishing it (default true). */
     public Builder verifyBinSignatures(boolean verify) {
       this.verifyBinSignatures = verify;
+      return this;
+    }
+
+    /**
+     * Warn through {@link EngineListener#offlineRoleExpiring} and the log when root or an offline
+     * delegated role expires within {@code window} (default 30 days; null turns it off). Checked
+     * after every publish and on every refresh tick.
+     */
+    public Builder offlineExpiryWarning(Duration window) {
+      if (window != null && window.isNegative()) {
+        throw new IllegalArgumentException("the warning window must not be negative");
+      }
+      this.offlineExpiryWarning = window;
+      return this;
+    }
+
+    /**
+     * Runs {@link RepositoryEngine#pruneOldVersions(int, Duration)} every {@code every}: deletes
+     * consistent-snapshot files beyond the newest {@code keepVersions} of each role that are older
+     * than {@code minAge}. Off unless set.
+     */
+    public Builder retention(int keepVersions, Duration minAge, Duration every) {
+      if (keepVersions < 1 || minAge == null || minAge.isNegative()) {
+        throw new IllegalArgumentException("keep at least 1 version, for a non-negative age");
+      }
+      if (every == null || every.isNegative() || every.isZero()) {
+        throw new IllegalArgumentException("the retention interval must be positive");
+      }
+      this.retentionKeep = keepVersions;
+      this.retentionMinAge = minAge;
+      this.retentionEvery = every;
       return this;
     }
 

@@ -159,6 +159,11 @@ public final class RepositoryVerifier {
             if (bins != null && !bins.roleForTarget(path).equals(role)) {
               problem("%s lists %s, which belongs in %s", name, path, bins.roleForTarget(path));
             }
+            if (bins == null && !firstMatch(top.signed(), path).equals(role)) {
+              problem(
+                  "%s lists %s, which a client looks up in %s",
+                  name, path, firstMatch(top.signed(), path));
+            }
           }
           count += md.signed().targets().size();
           if (targets != null) {
@@ -169,6 +174,16 @@ public final class RepositoryVerifier {
     }
     return report(
         trusted.version(), ts.signed().version(), snap.signed().version(), roles, count, targets);
+  }
+
+  /** The custom role a client searches first for {@code path} (spec, preorder DFS), or "". */
+  private static String firstMatch(Targets top, String path) {
+    for (DelegatedRole r : top.delegations().roles()) {
+      if (r.isDelegatedPath(path)) {
+        return r.name();
+      }
+    }
+    return "";
   }
 
   private <T extends Signed> Metadata<T> load(String name, Class<T> type, MetaFile meta) {

@@ -15,10 +15,12 @@ import java.util.TreeMap;
 final class PublishedFiles {
   private final MetadataStore store;
   private Map<String, String> last;
+  private final Map<String, String> everSeen = new TreeMap<>();
 
   PublishedFiles(MetadataStore store) {
     this.store = store;
     this.last = scan(store);
+    everSeen.putAll(last);
   }
 
   static Map<String, String> scan(MetadataStore store) {
@@ -37,7 +39,10 @@ final class PublishedFiles {
     assertUnchanged(step, false);
   }
 
-  /** As {@link #assertNoVersionedFileChanged}, but files may have been deleted (retention). */
+  /**
+   * As {@link #assertNoVersionedFileChanged}, but files may have been deleted (retention); a
+   * deleted name must never come back with other bytes.
+   */
   void assertNoVersionedFileChangedOrReappeared(String step) {
     assertUnchanged(step, true);
   }
@@ -56,6 +61,12 @@ final class PublishedFiles {
         continue;
       }
       assertEquals(e.getValue(), current, step + ": " + e.getKey() + " changed");
+    }
+    for (Map.Entry<String, String> e : now.entrySet()) {
+      String earlier = everSeen.putIfAbsent(e.getKey(), e.getValue());
+      if (earlier != null && !e.getKey().equals(MetadataStore.TIMESTAMP)) {
+        assertEquals(earlier, e.getValue(), step + ": " + e.getKey() + " came back changed");
+      }
     }
     last = now;
   }

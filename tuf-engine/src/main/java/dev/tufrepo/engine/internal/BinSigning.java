@@ -29,11 +29,12 @@ final class BinSigning {
 
   BinSigning(RepoState state, Signer signer, boolean verify) {
     this.signer = signer;
-    this.verify = verify;
     Delegations d = state.targets().metadata().signed().delegations();
     SuccinctRoles bins = d.succinctRoles();
-    this.threshold = bins.threshold();
-    if (verify) {
+    this.verify = verify && bins != null;
+    // custom delegated roles (no succinct bins) are checked whole by ClientCheck.checkBin
+    this.threshold = bins == null ? 1 : bins.threshold();
+    if (verify && bins != null) {
       for (String keyid : bins.keyids()) {
         Key key = d.keys().get(keyid);
         if (key != null) {

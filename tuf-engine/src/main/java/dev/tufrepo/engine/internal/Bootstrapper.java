@@ -50,6 +50,9 @@ public final class Bootstrapper {
   /** Checks the settings part of the request; throws {@link InvalidRequestException}. */
   public static void checkSettings(BootstrapRequest req) {
     for (String role : SettingKeys.ROLES) {
+      if (req.hasCustomDelegations() && role.equals(RepositorySettings.BINS)) {
+        continue;
+      }
       Integer days = req.expirationDays().get(role);
       String field = "settings.roles." + role + ".expiration";
       if (days == null) {
@@ -58,6 +61,17 @@ public final class Bootstrapper {
       if (days < 1 || days > 36500) {
         throw new InvalidRequestException(field, "must be between 1 and 36500 days");
       }
+    }
+    if (req.hasCustomDelegations()) {
+      CustomDelegations.Request parsed =
+          CustomDelegations.parse(
+              req.delegationsJson(), dev.tufrepo.engine.DelegationAction.ADD, "online", Map.of());
+      if (!parsed.failed().isEmpty()) {
+        CustomDelegations.Failure f = parsed.failed().get(0);
+        throw new InvalidRequestException(
+            "metadata.delegations.roles." + f.role(), f.reason().toString());
+      }
+      return;
     }
     int n = req.numberOfBins();
     if (n < 2 || n > 16384 || Integer.bitCount(n) != 1) {
@@ -135,7 +149,8 @@ public final class Bootstrapper {
             stateStore,
             metadataStore,
             fencingToken,
-            true);
+            true,
+            req);
     TaskResult r =
         TaskResult.ok(TASK, now, "Bootstrap Processed", details("Bootstrap finished " + taskId));
     return new Outcome(r, next);
@@ -178,7 +193,8 @@ public final class Bootstrapper {
         stateStore,
         metadataStore,
         fencingToken,
-        false);
+        false,
+        req);
   }
 
   static String encodeRequest(BootstrapRequest req) {
@@ -260,10 +276,30 @@ public final class Bootstrapper {
     String online = root.role(TufRole.TIMESTAMP).keyids().get(0);
     JsonValue uri = root.keys().get(online).unrecognized().get(URI_FIELD);
     String onlineUri = uri instanceof JsonString s ? s.value() : "fn:" + online;
-    return new RepositorySettings(req.expirationDays(), req.numberOfBins(), online, onlineUri);
+    Map<String, Integer> days = new HashMap<>(req.expirationDays());
+    if (req.hasCustomDelegations()) {
+      days.remove(RepositorySettings.BINS);
+      for (CustomDelegations.RoleSpec spec : customRoles(req, online, root).roles()) {
+        days.put(spec.role().name(), spec.expireDays());
+      }
+    }
+    return new RepositorySettings(
+        days, req.hasCustomDelegations() ? 0 : req.numberOfBins(), online, onlineUri);
   }
 
-  /** Creates and publishes the online roles and root v1; returns the new state. */
+  private static CustomDelegations.Request customRoles(
+      BootstrapRequest req, String online, Root root) {
+    return CustomDelegations.parse(
+        req.delegationsJson(),
+        dev.tufrepo.engine.DelegationAction.ADD,
+        online,
+        Map.of(online, root.keys().get(online)));
+  }
+
+  /**
+   * Creates and publishes the online roles (hash bins, or the custom delegated roles of {@code
+   * request}) and root v1; returns the new state.
+   */
   static RepoState finish(
       String taskId,
       byte[] rootBytes,
@@ -275,24 +311,43 @@ public final class Bootstrapper {
       StateStore stateStore,
       MetadataStore metadataStore,
       long fencingToken,
-      boolean recordTask) {
+      boolean recordTask,
+      BootstrapRequest request) {
     Trace trace = new Trace("bootstrap");
     String keyid = settings.onlineKeyId();
-    SuccinctRoles bins = new SuccinctRoles(List.of(keyid), 1, settings.bitLength(), "bins");
-    Instant binsExpire = now.plus(settings.expiration(RepositorySettings.BINS));
-
-    // every empty bin has the same bytes: sign once
-    SignedFile<Targets> emptyBin = SignedFile.sign(Targets.empty(1, binsExpire), signer);
     Map<String, byte[]> files = new LinkedHashMap<>();
     TreeMap<String, MetaFile> meta = new TreeMap<>(dev.tufrepo.json.Json.CODE_POINT_ORDER);
     Map<String, RoleVersion> versions = new HashMap<>();
     Map<String, Instant> binExpires = new HashMap<>();
-    RoleVersion binVersion = new RoleVersion(1, binsExpire);
-    for (String bin : bins.roleNames()) {
-      files.put("1." + bin + ".json", emptyBin.bytes());
-      meta.put(bin + ".json", MetaFile.of(1));
-      versions.put(bin, binVersion);
-      binExpires.put(bin, binsExpire);
+    Map<String, SignedFile<Targets>> roleFiles = new LinkedHashMap<>();
+    Map<String, String> extraSettings = new HashMap<>();
+    Delegations delegations;
+    BootstrapRequest req = request;
+    if (req.hasCustomDelegations()) {
+      delegations =
+          customDelegations(
+              req, root.signed(), keyid, signer, now, roleFiles, extraSettings, stateStore);
+      for (Map.Entry<String, SignedFile<Targets>> e : roleFiles.entrySet()) {
+        Targets t = e.getValue().metadata().signed();
+        files.put("1." + e.getKey() + ".json", e.getValue().bytes());
+        meta.put(e.getKey() + ".json", MetaFile.of(1));
+        versions.put(e.getKey(), new RoleVersion(1, t.expires()));
+        binExpires.put(e.getKey(), t.expires());
+      }
+    } else {
+      SuccinctRoles bins = new SuccinctRoles(List.of(keyid), 1, settings.bitLength(), "bins");
+      Instant binsExpire = now.plus(settings.expiration(RepositorySettings.BINS));
+      // every empty bin has the same bytes: sign once
+      SignedFile<Targets> emptyBin = SignedFile.sign(Targets.empty(1, binsExpire), signer);
+      RoleVersion binVersion = new RoleVersion(1, binsExpire);
+      for (String bin : bins.roleNames()) {
+        files.put("1." + bin + ".json", emptyBin.bytes());
+        meta.put(bin + ".json", MetaFile.of(1));
+        versions.put(bin, binVersion);
+        binExpires.put(bin, binsExpire);
+      }
+      roleFiles.put(bins.roleName(0), emptyBin);
+      delegations = Delegations.succinct(Map.of(keyid, onlineKey), bins);
     }
     Targets targets =
         new Targets(
@@ -300,7 +355,7 @@ public final class Bootstrapper {
             1,
             now.plus(settings.expiration(TufRole.TARGETS)),
             Map.of(),
-            Delegations.succinct(Map.of(keyid, onlineKey), bins),
+            delegations,
             Map.of());
     SignedFile<Targets> targetsFile = SignedFile.sign(targets, signer);
     files.put("1.targets.json", targetsFile.bytes());
@@ -326,7 +381,9 @@ public final class Bootstrapper {
     RepoState next =
         new RepoState(settings, root, targetsFile, snapshotFile, timestampFile, binExpires);
     ClientCheck.checkTopLevel(null, next, now);
-    ClientCheck.checkBin(next, bins.roleName(0), emptyBin, 0, now, true);
+    for (Map.Entry<String, SignedFile<Targets>> e : roleFiles.entrySet()) {
+      ClientCheck.checkBin(next, e.getKey(), e.getValue(), 0, now, true);
+    }
     files.put("1.root.json", rootBytes);
     trace.mark("build+check");
     metadataStore.writeVersioned(files);
@@ -337,6 +394,7 @@ public final class Bootstrapper {
     versions.put(
         TufRole.TIMESTAMP, new RoleVersion(1, timestampFile.metadata().signed().expires()));
     Map<String, String> settingValues = SettingKeys.toSettings(settings);
+    settingValues.putAll(extraSettings);
     settingValues.put(SettingKeys.BOOTSTRAP, taskId);
     settingValues.put(
         SettingKeys.TIMESTAMP_JSON, new String(timestampFile.bytes(), StandardCharsets.UTF_8));
@@ -362,6 +420,54 @@ public final class Bootstrapper {
     metadataStore.writeTimestamp(timestampFile.bytes());
     trace.done();
     return next;
+  }
+
+  /**
+   * The custom delegations of a bootstrap: roles the online key signs get their version 1 in {@code
+   * roleFiles}; the others wait in signing sessions and join targets once signed.
+   */
+  private static Delegations customDelegations(
+      BootstrapRequest req,
+      Root root,
+      String keyid,
+      Signer signer,
+      Instant now,
+      Map<String, SignedFile<Targets>> roleFiles,
+      Map<String, String> extraSettings,
+      StateStore stateStore) {
+    CustomDelegations.Request parsed = customRoles(req, keyid, root);
+    List<dev.tufrepo.model.DelegatedRole> roles = new java.util.ArrayList<>();
+    Map<String, Key> keys = new HashMap<>();
+    Map<String, JsonValue> pending = new TreeMap<>();
+    List<JsonValue> used = new java.util.ArrayList<>();
+    for (CustomDelegations.RoleSpec spec : parsed.roles()) {
+      String name = spec.role().name();
+      used.add(new JsonString(name));
+      Targets t =
+          new Targets(
+              Signed.SPEC_VERSION,
+              1,
+              now.plus(java.time.Duration.ofDays(spec.expireDays())),
+              Map.of(),
+              null,
+              Map.of());
+      Metadata<Targets> md =
+          spec.role().keyids().contains(keyid)
+              ? SignedFile.sign(t, signer).metadata()
+              : Metadata.of(t);
+      if (DelegationChanges.complete(spec, md)) {
+        roles.add(spec.role());
+        keys.putAll(spec.keys());
+        roleFiles.put(name, new SignedFile<>(md, md.toJson()));
+      } else {
+        stateStore.putSigningSession(name, new String(md.toJson(), StandardCharsets.UTF_8));
+        pending.put(name, dev.tufrepo.json.Json.parse(spec.toJsonText()));
+      }
+    }
+    extraSettings.put(
+        SettingKeys.DELEGATIONS_USED, SettingKeys.json(new dev.tufrepo.json.JsonArray(used)));
+    extraSettings.put(SettingKeys.DELEGATION_PENDING, SettingKeys.json(JsonObject.of(pending)));
+    return new Delegations(keys, roles, null, Map.of());
   }
 
   static MetaFile snapshotMeta(SignedFile<Snapshot> snapshot) {

@@ -58,9 +58,13 @@ public final class Lifecycle {
         continue;
       }
       next.put(role, d);
-      values.put(SettingKeys.expiration(role), Integer.toString(d));
+      if (SettingKeys.ROLES.contains(role)) {
+        values.put(SettingKeys.expiration(role), Integer.toString(d));
+      }
       updated.add(role);
     }
+    // custom delegated roles keep their periods in one JSON setting
+    values.put(SettingKeys.DELEGATION_EXPIRATION, SettingKeys.customExpirationsJson(next));
     RepositorySettings s =
         new RepositorySettings(
             next, current.numberOfBins(), current.onlineKeyId(), current.onlineKeyUri());

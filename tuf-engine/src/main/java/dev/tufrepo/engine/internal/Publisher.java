@@ -17,7 +17,6 @@ import dev.tufrepo.model.Root;
 import dev.tufrepo.model.Signed;
 import dev.tufrepo.model.Signer;
 import dev.tufrepo.model.Snapshot;
-import dev.tufrepo.model.SuccinctRoles;
 import dev.tufrepo.model.TargetFile;
 import dev.tufrepo.model.Targets;
 import dev.tufrepo.model.Timestamp;
@@ -116,6 +115,15 @@ public final class Publisher {
   public record NewRoot(Metadata<Root> root, byte[] bytes, RepositorySettings settings) {}
 
   /**
+   * New custom delegations for targets (null: unchanged), role files to publish with them, and the
+   * settings with the roles' validity periods.
+   */
+  public record DelegationChange(
+      dev.tufrepo.model.Delegations delegations,
+      Map<String, SignedFile<Targets>> roleFiles,
+      RepositorySettings settings) {}
+
+  /**
    * Publishes {@code drained} on top of {@code state}, plus every role due for refresh and every
    * role in {@code force} ({@code targets}, {@code snapshot}, {@code timestamp}, {@code bins}).
    */
@@ -142,6 +150,19 @@ public final class Publisher {
       Instant now,
       long fencingToken,
       NewRoot newRoot) {
+    return publish(previous, drained, force, signer, now, fencingToken, newRoot, null);
+  }
+
+  /** As above, also applying a change of custom delegations (may be null). */
+  public Outcome publish(
+      RepoState previous,
+      List<Drained> drained,
+      Set<String> force,
+      Signer signer,
+      Instant now,
+      long fencingToken,
+      NewRoot newRoot,
+      DelegationChange change) {
     long started = System.nanoTime();
     boolean rotated =
         newRoot != null
@@ -149,10 +170,14 @@ public final class Publisher {
     if (rotated) {
       force = Set.of(TufRole.TARGETS, RepositorySettings.BINS, TufRole.SNAPSHOT, "timestamp");
     }
-    RepoState state = newRoot == null ? previous : withNewRoot(previous, newRoot, signer, now);
+    RepoState rooted = newRoot == null ? previous : withNewRoot(previous, newRoot, signer, now);
+    RepoState state =
+        change == null ? rooted : withDelegations(previous, rooted, change, signer, now);
+    Map<String, SignedFile<Targets>> roleFiles = change == null ? Map.of() : change.roleFiles();
+    rotated |= change != null; // targets was signed with the new delegations
     Trace trace = new Trace("publish");
     RepositorySettings settings = state.settings();
-    SuccinctRoles bins = state.bins();
+    RoleMap bins = RoleMap.of(state);
 
     // 1. group the changes by bin, in acceptance order
     List<Op> ops = new ArrayList<>();
@@ -170,35 +195,43 @@ public final class Publisher {
     trace.mark("ops");
     int[] binOf = binIndexes(ops, bins);
     trace.mark("binIndex");
-    int nb = (int) bins.numberOfBins();
+    int nb = bins.size();
     int[] count = new int[nb];
     for (int b : binOf) {
-      count[b]++;
+      if (b >= 0) {
+        count[b]++;
+      }
     }
     @SuppressWarnings("unchecked")
     List<Op>[] byBin = new List[nb];
     for (int i = 0; i < ops.size(); i++) {
       int b = binOf[i];
+      if (b < 0) {
+        continue; // no online role is trusted for this path: reported as invalid
+      }
       if (byBin[b] == null) {
         byBin[b] = new ArrayList<>(count[b]);
       }
       byBin[b].add(ops.get(i));
     }
-    Duration binPeriod = settings.expiration(RepositorySettings.BINS);
-    boolean forceBins = force.contains(RepositorySettings.BINS);
+    boolean forceAll = force.contains(RepositorySettings.BINS);
+    Set<String> forced = force;
     List<BinWork> work = new ArrayList<>();
     int refreshed = 0;
     for (int i = 0; i < nb; i++) {
-      String bin = bins.roleName(i);
+      String bin = bins.name(i);
+      Instant expires = state.binExpires().get(bin);
+      if (!bins.online(i) || expires == null || roleFiles.containsKey(bin)) {
+        continue; // offline roles are signed by their key holders
+      }
       if (byBin[i] != null) {
         work.add(new BinWork(bin, i, byBin[i]));
-      } else if (forceBins || due(state.binExpires().get(bin), binPeriod, now)) {
+      } else if (forceAll || force.contains(bin) || due(expires, settings.expiration(bin), now)) {
         work.add(new BinWork(bin, i, List.of()));
         refreshed++;
       }
     }
     // 2. apply, sign and check each touched bin, in parallel
-    Instant binExpires = now.plus(binPeriod);
     boolean[] notFound = new boolean[ops.size()];
     BinSigning signing = new BinSigning(state, signer, verifyBinSignatures);
     int total = work.size();
@@ -208,7 +241,15 @@ public final class Publisher {
         parallel(
             work,
             w -> {
-              BinDone d = applyBin(state, w, binExpires, signing, now, forceBins, notFound);
+              BinDone d =
+                  applyBin(
+                      state,
+                      w,
+                      now.plus(settings.expiration(w.bin)),
+                      signing,
+                      now,
+                      forceAll || forced.contains(w.bin),
+                      notFound);
               int n = signed.incrementAndGet();
               if (n % 1024 == 0 || n == total) {
                 listener.progress("sign bins", n, total);
@@ -250,6 +291,7 @@ public final class Publisher {
       int v = d.file.metadata().signed().version();
       meta.put(d.bin + ".json", MetaFile.of(v));
       files.put(d.file.versionedName(d.bin), d.file.bytes());
+      Instant binExpires = d.file.metadata().signed().expires();
       versions.put(d.bin, new RoleVersion(v, binExpires));
       newBinExpires.put(d.bin, binExpires);
       published.put(d.bin, v);
@@ -264,6 +306,23 @@ public final class Publisher {
       files.put(targets.versionedName(TufRole.TARGETS), targets.bytes());
       versions.put(TufRole.TARGETS, new RoleVersion(v, targets.metadata().signed().expires()));
       published.put(TufRole.TARGETS, v);
+    }
+    for (Map.Entry<String, SignedFile<Targets>> e : roleFiles.entrySet()) {
+      if (meta == null) {
+        meta = new TreeMap<>(Json.CODE_POINT_ORDER);
+        meta.putAll(prevSnap.meta());
+      }
+      if (newBinExpires == state.binExpires()) {
+        newBinExpires = new HashMap<>(state.binExpires());
+      }
+      Targets roleMd = e.getValue().metadata().signed();
+      meta.put(e.getKey() + ".json", MetaFile.of(roleMd.version()));
+      files.put(e.getValue().versionedName(e.getKey()), e.getValue().bytes());
+      versions.put(e.getKey(), new RoleVersion(roleMd.version(), roleMd.expires()));
+      published.put(e.getKey(), roleMd.version());
+      if (RoleMap.of(state).onlineNames().contains(e.getKey())) {
+        newBinExpires.put(e.getKey(), roleMd.expires());
+      }
     }
     if (newRoot != null) {
       int v = newRoot.root().signed().version();
@@ -314,8 +373,13 @@ public final class Publisher {
       ClientCheck.checkTopLevel(newTimestamp ? previous : null, next, now);
       for (BinDone d : done) {
         if (d.file != null) {
-          ClientCheck.checkBin(next, d.bin, d.file, state.version(d.bin), now, false);
+          ClientCheck.checkBin(next, d.bin, d.file, state.version(d.bin), now, next.bins() == null);
         }
+      }
+      for (Map.Entry<String, SignedFile<Targets>> e : roleFiles.entrySet()) {
+        MetaFile before = prevSnap.meta().get(e.getKey() + ".json");
+        ClientCheck.checkBin(
+            next, e.getKey(), e.getValue(), before == null ? 0 : before.version(), now, true);
       }
     }
 
@@ -390,6 +454,26 @@ public final class Publisher {
     return state.with(signedTargets, state.snapshot(), state.timestamp(), state.binExpires());
   }
 
+  /** {@code state} with targets re-signed over the changed delegations and the new settings. */
+  private static RepoState withDelegations(
+      RepoState previous, RepoState state, DelegationChange change, Signer signer, Instant now) {
+    Targets t = previous.targets().metadata().signed();
+    Targets changed = change.delegations() == null ? t : t.withDelegations(change.delegations());
+    SignedFile<Targets> signedTargets =
+        SignedFile.sign(
+            changed
+                .withVersion(t.version() + 1)
+                .withExpires(now.plus(change.settings().expiration(TufRole.TARGETS))),
+            signer);
+    Map<String, Instant> expires = new HashMap<>(state.binExpires());
+    RepoState next =
+        state
+            .withSettings(change.settings())
+            .with(signedTargets, state.snapshot(), state.timestamp(), expires);
+    expires.keySet().retainAll(RoleMap.of(next).onlineNames());
+    return next;
+  }
+
   private BinDone applyBin(
       RepoState state,
       BinWork w,
@@ -414,8 +498,7 @@ public final class Publisher {
       }
     }
     Instant oldExpires = state.binExpires().get(w.bin);
-    boolean refresh =
-        force || due(oldExpires, state.settings().expiration(RepositorySettings.BINS), now);
+    boolean refresh = force || due(oldExpires, state.settings().expiration(w.bin), now);
     if (!changed && !refresh) {
       return new BinDone(w.bin, null, base, false);
     }
@@ -425,7 +508,7 @@ public final class Publisher {
     return new BinDone(w.bin, file, frozen, changed);
   }
 
-  private int[] binIndexes(List<Op> ops, SuccinctRoles bins) {
+  private int[] binIndexes(List<Op> ops, RoleMap bins) {
     int n = ops.size();
     int[] out = new int[n];
     int chunks = n < 20_000 ? 1 : parallelism * 4;
@@ -437,7 +520,8 @@ public final class Publisher {
         ranges,
         r -> {
           for (int i = r[0]; i < r[1]; i++) {
-            out[i] = (int) bins.binIndex(ops.get(i).path);
+            int b = bins.index(ops.get(i).path);
+            out[i] = b >= 0 && bins.online(b) ? b : -1;
           }
           return null;
         });
@@ -488,7 +572,7 @@ public final class Publisher {
       List<Drained> drained,
       List<Op> ops,
       int[] binOf,
-      SuccinctRoles bins,
+      RoleMap bins,
       boolean[] notFound,
       Instant now) {
     int n = drained.size();
@@ -496,7 +580,9 @@ public final class Publisher {
     List<List<JsonValue>> deleted = new ArrayList<>(n);
     List<List<JsonValue>> missing = new ArrayList<>(n);
     List<Set<String>> roles = new ArrayList<>(n);
+    List<List<JsonValue>> invalid = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
+      invalid.add(new ArrayList<>());
       added.add(new ArrayList<>());
       deleted.add(new ArrayList<>());
       missing.add(new ArrayList<>());
@@ -508,11 +594,13 @@ public final class Publisher {
     for (int i = 0; i < ops.size(); i++) {
       Op op = ops.get(i);
       JsonString path = new JsonString(op.path);
-      if (op.info != null) {
+      if (op.info != null && binOf[i] < 0) {
+        invalid.get(op.batch).add(path);
+      } else if (op.info != null) {
         added.get(op.batch).add(path);
-        roles.get(op.batch).add(bins.roleName(binOf[i]));
+        roles.get(op.batch).add(bins.name(binOf[i]));
         a++;
-      } else if (notFound[i]) {
+      } else if (notFound[i] || binOf[i] < 0) {
         missing.get(op.batch).add(path);
         nf++;
       } else {
@@ -540,7 +628,7 @@ public final class Publisher {
         roles.get(i).forEach(s -> roleNames.add(new JsonString(s)));
         Map<String, JsonValue> details = new HashMap<>();
         details.put("added_artifacts", new JsonArray(added.get(i)));
-        details.put("invalid_paths", new JsonArray(List.of()));
+        details.put("invalid_paths", new JsonArray(invalid.get(i)));
         details.put("artifact_roles", new JsonArray(roleNames));
         if (!d.batch().removes().isEmpty()) {
           details.put("deleted_artifacts", new JsonArray(deleted.get(i)));

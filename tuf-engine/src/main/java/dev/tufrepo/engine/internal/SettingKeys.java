@@ -25,6 +25,15 @@ public final class SettingKeys {
 
   public static final String ROOT_SIGNING = "ROOT_SIGNING";
 
+  /** Custom delegated roles' validity in days, as a JSON object {role: days}. */
+  public static final String DELEGATION_EXPIRATION = "DELEGATION_EXPIRATION";
+
+  /** Every name ever given to a custom delegated role (JSON array): never used again. */
+  public static final String DELEGATIONS_USED = "DELEGATIONS_USED";
+
+  /** Delegation entries of roles waiting for offline signatures (JSON object {role: spec}). */
+  public static final String DELEGATION_PENDING = "DELEGATION_PENDING";
+
   /** The settings of a bootstrap waiting in the signing state, to finish it with. */
   public static final String BOOTSTRAP_REQUEST = "BOOTSTRAP_REQUEST";
 
@@ -43,13 +52,46 @@ public final class SettingKeys {
 
   static Map<String, String> toSettings(RepositorySettings s) {
     Map<String, String> m = new HashMap<>();
-    for (String role : ROLES) {
-      m.put(expiration(role), Integer.toString(s.expirationDays().get(role)));
+    Map<String, dev.tufrepo.json.JsonValue> custom = new java.util.TreeMap<>();
+    for (Map.Entry<String, Integer> e : s.expirationDays().entrySet()) {
+      if (ROLES.contains(e.getKey())) {
+        m.put(expiration(e.getKey()), Integer.toString(e.getValue()));
+      } else {
+        custom.put(e.getKey(), new dev.tufrepo.json.JsonNumber(e.getValue()));
+      }
     }
+    m.put(DELEGATION_EXPIRATION, json(dev.tufrepo.json.JsonObject.of(custom)));
     m.put(NUMBER_OF_DELEGATED_BINS, Integer.toString(s.numberOfBins()));
     m.put(ONLINE_KEY_ID, s.onlineKeyId());
     m.put(ONLINE_KEY_URI, s.onlineKeyUri());
     return m;
+  }
+
+  /** {role: days} of the custom delegated roles. */
+  public static Map<String, Integer> customExpirations(String json) {
+    Map<String, Integer> out = new HashMap<>();
+    if (json != null) {
+      ((dev.tufrepo.json.JsonObject) dev.tufrepo.json.Json.parse(json))
+          .members()
+          .forEach((k, v) -> out.put(k, (int) ((dev.tufrepo.json.JsonNumber) v).value()));
+    }
+    return out;
+  }
+
+  /** The custom role expirations of {@code days} as the JSON of {@link #DELEGATION_EXPIRATION}. */
+  public static String customExpirationsJson(Map<String, Integer> days) {
+    Map<String, dev.tufrepo.json.JsonValue> custom = new java.util.TreeMap<>();
+    days.forEach(
+        (k, v) -> {
+          if (!ROLES.contains(k)) {
+            custom.put(k, new dev.tufrepo.json.JsonNumber(v));
+          }
+        });
+    return json(dev.tufrepo.json.JsonObject.of(custom));
+  }
+
+  static String json(dev.tufrepo.json.JsonValue v) {
+    return new String(dev.tufrepo.json.Json.write(v), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** The settings of a bootstrapped repository, or empty before bootstrap. */
@@ -59,8 +101,12 @@ public final class SettingKeys {
     }
     Map<String, Integer> days = new HashMap<>();
     for (String role : ROLES) {
-      days.put(role, Integer.parseInt(settings.get(expiration(role))));
+      String v = settings.get(expiration(role));
+      if (v != null) {
+        days.put(role, Integer.parseInt(v));
+      }
     }
+    days.putAll(customExpirations(settings.get(DELEGATION_EXPIRATION)));
     return Optional.of(
         new RepositorySettings(
             days,

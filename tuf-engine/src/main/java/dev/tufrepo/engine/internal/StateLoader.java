@@ -5,7 +5,6 @@ import dev.tufrepo.engine.RepositorySettings;
 import dev.tufrepo.model.Metadata;
 import dev.tufrepo.model.Root;
 import dev.tufrepo.model.Snapshot;
-import dev.tufrepo.model.SuccinctRoles;
 import dev.tufrepo.model.Targets;
 import dev.tufrepo.model.Timestamp;
 import dev.tufrepo.model.TufRole;
@@ -58,9 +57,9 @@ public final class StateLoader {
         new SignedFile<>(Metadata.parseSnapshot(snapshotBytes), snapshotBytes);
     SignedFile<Timestamp> timestamp =
         new SignedFile<>(Metadata.parseTimestamp(timestampBytes), timestampBytes);
-    SuccinctRoles bins = targets.metadata().signed().delegations().succinctRoles();
+    RepoState partial = new RepoState(settings.get(), root, targets, snapshot, timestamp, Map.of());
     Map<String, Instant> binExpires = new HashMap<>();
-    for (String bin : bins.roleNames()) {
+    for (String bin : RoleMap.of(partial).onlineNames()) {
       RoleVersion v = versions.get(bin);
       if (v == null) {
         throw new EngineException("the state store has no version of " + bin);
