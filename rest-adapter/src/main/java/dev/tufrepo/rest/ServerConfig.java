@@ -35,6 +35,8 @@ import java.util.TreeSet;
  * @param refreshInterval how often roles close to expiry are re-signed (default 60 s; 0 = off)
  * @param requestTimeout how long a request may take to arrive, and a connection may idle
  * @param jsonLogs log JSON lines instead of text
+ * @param fsync force published metadata to disk before the timestamp points at it (default on; off
+ *     trades crash safety for publish speed on slow disks)
  */
 public record ServerConfig(
     String host,
@@ -53,7 +55,8 @@ public record ServerConfig(
     Duration groupCommit,
     Duration refreshInterval,
     Duration requestTimeout,
-    boolean jsonLogs) {
+    boolean jsonLogs,
+    boolean fsync) {
 
   public static final String LOCAL_STORAGE = "LocalStorage";
   public static final String LOCAL_KEY_VAULT = "LocalKeyVault";
@@ -86,7 +89,8 @@ public record ServerConfig(
           new Setting("group-commit-ms", List.of("TUFREPO_GROUP_COMMIT_MS"), "1000"),
           new Setting("refresh-interval-s", List.of("TUFREPO_REFRESH_INTERVAL_S"), "60"),
           new Setting("request-timeout-s", List.of("TUFREPO_REQUEST_TIMEOUT_S"), "60"),
-          new Setting("log-json", List.of("TUFREPO_LOG_JSON"), "false"));
+          new Setting("log-json", List.of("TUFREPO_LOG_JSON"), "false"),
+          new Setting("fsync", List.of("TUFREPO_FSYNC"), "true"));
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
@@ -165,7 +169,8 @@ public record ServerConfig(
         .groupCommit(groupCommit)
         .refreshInterval(refreshInterval)
         .requestTimeout(requestTimeout)
-        .jsonLogs(jsonLogs);
+        .jsonLogs(jsonLogs)
+        .fsync(fsync);
   }
 
   /** The defaults, as {@link #resolve} gives them with no flags and no environment. */
@@ -222,6 +227,7 @@ public record ServerConfig(
     b.refreshInterval(Duration.ofSeconds(number(v, "refresh-interval-s")));
     b.requestTimeout(Duration.ofSeconds(number(v, "request-timeout-s")));
     b.jsonLogs(bool(v, "log-json"));
+    b.fsync(bool(v, "fsync"));
     return b.build();
   }
 
@@ -298,6 +304,7 @@ public record ServerConfig(
     lines.add("refresh-interval-s=" + refreshInterval.toSeconds());
     lines.add("request-timeout-s=" + requestTimeout.toSeconds());
     lines.add("log-json=" + jsonLogs);
+    lines.add("fsync=" + fsync);
     return String.join("\n", lines);
   }
 
@@ -334,6 +341,7 @@ public record ServerConfig(
     private Duration refreshInterval = Duration.ofSeconds(60);
     private Duration requestTimeout = Duration.ofSeconds(60);
     private boolean jsonLogs;
+    private boolean fsync = true;
 
     Builder() {}
 
@@ -422,6 +430,11 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder fsync(boolean v) {
+      fsync = v;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           host,
@@ -440,7 +453,8 @@ public record ServerConfig(
           groupCommit,
           refreshInterval,
           requestTimeout,
-          jsonLogs);
+          jsonLogs,
+          fsync);
     }
   }
 }
