@@ -34,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -117,6 +116,20 @@ public final class Publisher {
       Signer signer,
       Instant now,
       long fencingToken) {
+    // bins are written as they are signed; they are unreachable until the timestamp is replaced
+    try (MetadataStore.WriteGroup group = metadataStore.beginWrite()) {
+      return publish(state, drained, force, signer, now, fencingToken, group);
+    }
+  }
+
+  private Outcome publish(
+      RepoState state,
+      List<Drained> drained,
+      Set<String> force,
+      Signer signer,
+      Instant now,
+      long fencingToken,
+      MetadataStore.WriteGroup group) {
     long started = System.nanoTime();
     Trace trace = new Trace("publish");
     RepositorySettings settings = state.settings();
@@ -177,6 +190,9 @@ public final class Publisher {
             work,
             w -> {
               BinDone d = applyBin(state, w, binExpires, signing, now, forceBins, notFound);
+              if (d.file != null) {
+                group.add(d.file.versionedName(d.bin), d.file.bytes());
+              }
               int n = signed.incrementAndGet();
               if (n % 1024 == 0 || n == total) {
                 listener.progress("sign bins", n, total);
@@ -216,7 +232,6 @@ public final class Publisher {
       }
       int v = d.file.metadata().signed().version();
       meta.put(d.bin + ".json", MetaFile.of(v));
-      files.put(d.file.versionedName(d.bin), d.file.bytes());
       versions.put(d.bin, new RoleVersion(v, binExpires));
       newBinExpires.put(d.bin, binExpires);
       published.put(d.bin, v);
@@ -286,9 +301,8 @@ public final class Publisher {
 
     trace.mark("results");
     // 5. make it durable, commit, then visible
-    if (!files.isEmpty()) {
-      metadataStore.writeVersioned(files);
-    }
+    files.forEach(group::add);
+    group.commit();
     trace.mark("write");
     Map<String, String> settingValues = new HashMap<>();
     if (newTimestamp) {
@@ -428,12 +442,12 @@ public final class Publisher {
     List<List<JsonValue>> added = new ArrayList<>(n);
     List<List<JsonValue>> deleted = new ArrayList<>(n);
     List<List<JsonValue>> missing = new ArrayList<>(n);
-    List<Set<String>> roles = new ArrayList<>(n);
+    List<java.util.BitSet> roles = new ArrayList<>(n); // bin indexes: names sort like indexes
     for (int i = 0; i < n; i++) {
       added.add(new ArrayList<>());
       deleted.add(new ArrayList<>());
       missing.add(new ArrayList<>());
-      roles.add(new TreeSet<>());
+      roles.add(new java.util.BitSet());
     }
     int a = 0;
     int r = 0;
@@ -443,7 +457,7 @@ public final class Publisher {
       JsonString path = new JsonString(op.path);
       if (op.info != null) {
         added.get(op.batch).add(path);
-        roles.get(op.batch).add(bins.roleName(binOf[i]));
+        roles.get(op.batch).set(binOf[i]);
         a++;
       } else if (notFound[i]) {
         missing.get(op.batch).add(path);
@@ -470,7 +484,7 @@ public final class Publisher {
                         "not_found_artifacts", new JsonArray(missing.get(i)))));
       } else {
         List<JsonValue> roleNames = new ArrayList<>();
-        roles.get(i).forEach(s -> roleNames.add(new JsonString(s)));
+        roles.get(i).stream().forEach(b -> roleNames.add(new JsonString(bins.roleName(b))));
         Map<String, JsonValue> details = new HashMap<>();
         details.put("added_artifacts", new JsonArray(added.get(i)));
         details.put("invalid_paths", new JsonArray(List.of()));
