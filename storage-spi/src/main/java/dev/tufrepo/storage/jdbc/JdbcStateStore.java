@@ -282,6 +282,44 @@ public final class JdbcStateStore implements StateStore {
         });
   }
 
+  /**
+   * Updates the rows that exist (every role after bootstrap) in one batch, then upserts the rest
+   * (new roles, and rows whose update count the driver did not report). A plain keyed UPDATE costs
+   * H2 about half of a MERGE, and a publish writes up to 16,384 bin versions.
+   */
+  private void putRoleVersions(Connection c, TreeMap<String, RoleVersion> versions)
+      throws SQLException {
+    List<Map.Entry<String, RoleVersion>> rows = new ArrayList<>(versions.entrySet());
+    int[] counts;
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE role_versions SET version = ?, expires = ? WHERE role = ?")) {
+      for (Map.Entry<String, RoleVersion> e : rows) {
+        ps.setInt(1, e.getValue().version());
+        ps.setLong(2, e.getValue().expires().toEpochMilli());
+        ps.setString(3, e.getKey());
+        ps.addBatch();
+      }
+      counts = ps.executeBatch();
+    }
+    try (PreparedStatement ps = c.prepareStatement(upsertRoleVersion)) {
+      boolean any = false;
+      for (int i = 0; i < rows.size(); i++) {
+        if (i < counts.length && counts[i] == 1) {
+          continue;
+        }
+        Map.Entry<String, RoleVersion> e = rows.get(i);
+        ps.setString(1, e.getKey());
+        ps.setInt(2, e.getValue().version());
+        ps.setLong(3, e.getValue().expires().toEpochMilli());
+        ps.addBatch();
+        any = true;
+      }
+      if (any) {
+        ps.executeBatch();
+      }
+    }
+  }
+
   @Override
   public void commitPublish(PublishCommit commit) {
     Objects.requireNonNull(commit, "commit");
@@ -292,16 +330,7 @@ public final class JdbcStateStore implements StateStore {
           if (commit.fencingToken() != 0) {
             Leases.checkFencingToken(c, commit.fencingToken());
           }
-          try (PreparedStatement ps = c.prepareStatement(upsertRoleVersion)) {
-            for (Map.Entry<String, RoleVersion> e :
-                new TreeMap<>(commit.roleVersions()).entrySet()) {
-              ps.setString(1, e.getKey());
-              ps.setInt(2, e.getValue().version());
-              ps.setLong(3, e.getValue().expires().toEpochMilli());
-              ps.addBatch();
-            }
-            ps.executeBatch();
-          }
+          putRoleVersions(c, new TreeMap<>(commit.roleVersions()));
           try (PreparedStatement ps = c.prepareStatement("DELETE FROM queue WHERE seq = ?")) {
             for (long seq : commit.drainedSeqs()) {
               ps.setLong(1, seq);
