@@ -285,21 +285,20 @@ public final class JdbcStateStore implements StateStore {
   /**
    * Updates the rows that exist (every role after bootstrap) in one batch, then upserts the rest
    * (new roles, and rows whose update count the driver did not report). A plain keyed UPDATE costs
-   * H2 about half of a MERGE, and a publish writes up to 16,384 bin versions.
+   * H2 about half of a MERGE, and a publish writes up to 16,384 bin versions. When the table is
+   * empty (bootstrap) only the upsert runs.
    */
   private void putRoleVersions(Connection c, TreeMap<String, RoleVersion> versions)
       throws SQLException {
     List<Map.Entry<String, RoleVersion>> rows = new ArrayList<>(versions.entrySet());
-    int[] counts;
-    try (PreparedStatement ps =
-        c.prepareStatement("UPDATE role_versions SET version = ?, expires = ? WHERE role = ?")) {
-      for (Map.Entry<String, RoleVersion> e : rows) {
-        ps.setInt(1, e.getValue().version());
-        ps.setLong(2, e.getValue().expires().toEpochMilli());
-        ps.setString(3, e.getKey());
-        ps.addBatch();
-      }
-      counts = ps.executeBatch();
+    int[] counts = new int[0];
+    boolean empty;
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM role_versions")) {
+      empty = rs.next() && rs.getLong(1) == 0;
+    }
+    if (!empty) { // at bootstrap every row is new: straight to the upsert
+      counts = updateRoleVersions(c, rows);
     }
     try (PreparedStatement ps = c.prepareStatement(upsertRoleVersion)) {
       boolean any = false;
@@ -317,6 +316,20 @@ public final class JdbcStateStore implements StateStore {
       if (any) {
         ps.executeBatch();
       }
+    }
+  }
+
+  private static int[] updateRoleVersions(Connection c, List<Map.Entry<String, RoleVersion>> rows)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE role_versions SET version = ?, expires = ? WHERE role = ?")) {
+      for (Map.Entry<String, RoleVersion> e : rows) {
+        ps.setInt(1, e.getValue().version());
+        ps.setLong(2, e.getValue().expires().toEpochMilli());
+        ps.setString(3, e.getKey());
+        ps.addBatch();
+      }
+      return ps.executeBatch();
     }
   }
 
