@@ -203,7 +203,7 @@ public final class RepositoryEngine implements AutoCloseable {
   }
 
   public boolean isBootstrapped() {
-    return state != null;
+    return loadedState() != null;
   }
 
   /** The bootstrap state: empty, {@code pre-<id>}, {@code signing-<id>} or the finished task id. */
@@ -212,7 +212,7 @@ public final class RepositoryEngine implements AutoCloseable {
   }
 
   public Optional<RepositorySettings> settings() {
-    RepoState s = state;
+    RepoState s = loadedState();
     return s == null ? Optional.empty() : Optional.of(s.settings());
   }
 
@@ -527,7 +527,7 @@ public final class RepositoryEngine implements AutoCloseable {
         MU,
         () -> {
           Instant now = now();
-          if (state == null) {
+          if (loadedState() == null) {
             return TaskResult.failed(
                 MU, now, MU_FAILED, "Metadata Update requires a completed bootstrap");
           }
@@ -655,7 +655,7 @@ public final class RepositoryEngine implements AutoCloseable {
       announceExpiries();
       return TaskResult.ok(SIGN, now, SIGN_OK, details("bootstrap", "Bootstrap Finished"));
     }
-    if (state == null) {
+    if (loadedState() == null) {
       return TaskResult.failed(SIGN, now, SIGN_FAILED, "No signatures pending for root");
     }
     reloadIfChanged();
@@ -677,7 +677,7 @@ public final class RepositoryEngine implements AutoCloseable {
 
   private TaskResult signDelegated(
       long token, String role, byte[] pending, Signature sig, Instant now) {
-    if (state == null) {
+    if (loadedState() == null) {
       return TaskResult.failed(SIGN, now, SIGN_FAILED, "No signatures pending for " + role);
     }
     reloadIfChanged();
@@ -832,7 +832,7 @@ public final class RepositoryEngine implements AutoCloseable {
         taskId,
         name,
         () -> {
-          if (state == null) {
+          if (loadedState() == null) {
             return TaskResult.failed(
                 name,
                 now(),
@@ -876,7 +876,7 @@ public final class RepositoryEngine implements AutoCloseable {
         "update_settings",
         () -> {
           Instant now = now();
-          if (state == null) {
+          if (loadedState() == null) {
             return TaskResult.failed(
                 "update_settings",
                 now,
@@ -917,7 +917,7 @@ public final class RepositoryEngine implements AutoCloseable {
         name,
         () -> {
           Instant now = now();
-          if (state == null) {
+          if (loadedState() == null) {
             return TaskResult.failed(
                 name,
                 now,
@@ -1083,7 +1083,7 @@ public final class RepositoryEngine implements AutoCloseable {
         taskId,
         "publish_artifacts",
         () -> {
-          PublishResult r = state == null ? null : publish();
+          PublishResult r = loadedState() == null ? null : publish();
           List<dev.tufrepo.json.JsonValue> roles = new ArrayList<>();
           if (r != null) {
             for (String role : new java.util.TreeSet<>(r.roleVersions().keySet())) {
@@ -1254,21 +1254,30 @@ public final class RepositoryEngine implements AutoCloseable {
   }
 
   private void requireBootstrapped() {
-    if (state == null) {
-      // a bootstrap committed by another node, or by a task whose result is already visible
-      // while it still holds the lock: wait for it and load what it committed
+    if (loadedState() == null) {
+      throw new EngineException("the repository is not bootstrapped");
+    }
+  }
+
+  /**
+   * The current state, loading what a bootstrap committed when this engine has none yet: a
+   * bootstrap by another node, or one whose task result is already visible while its thread still
+   * holds the lock (a client polling the task may call the next method at once).
+   */
+  private RepoState loadedState() {
+    RepoState s = state;
+    if (s == null) {
       lock.lock();
       try {
         if (state == null) {
           state = StateLoader.load(stateStore, metadataStore).orElse(null);
         }
+        s = state;
       } finally {
         lock.unlock();
       }
-      if (state == null) {
-        throw new EngineException("the repository is not bootstrapped");
-      }
     }
+    return s;
   }
 
   private Instant now() {

@@ -66,6 +66,23 @@ class LifecycleBasicsTest {
   }
 
   @Test
+  void engineStartedBeforeAnotherBootstrapped_seesTheCommittedRepositoryInEveryTaskMethod() {
+    repo = new TestRepository(dir);
+    engine = repo.engine();
+    try (RepositoryEngine other = repo.engine()) {
+      assertFalse(other.isBootstrapped());
+      assertTrue(engine.bootstrap(repo.bootstrapRequest(16)).status());
+      // "other" never ran the bootstrap (another node, or a client polling the task result)
+      assertTrue(other.isBootstrapped());
+      assertTrue(other.settings().isPresent());
+      TaskResult s = other.updateSettings(TASK, Map.of("targets", 30));
+      assertTrue(s.status(), s.toString());
+      TaskResult f = other.forceOnlineUpdate("1" + TASK.substring(1), java.util.Set.of("snapshot"));
+      assertTrue(f.status(), f.toString());
+    }
+  }
+
+  @Test
   void releaseBootstrapLock_clearsOnlyItsOwnPreLock() {
     repo = new TestRepository(dir);
     engine = repo.engine();
