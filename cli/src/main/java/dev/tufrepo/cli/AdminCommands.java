@@ -33,11 +33,14 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "admin",
     mixinStandardHelpOptions = true,
-    description = "Key ceremony, bootstrap, root metadata update and signing.",
+    description =
+        "Key ceremony, bootstrap, root rotation, signing, settings and custom delegations.",
     subcommands = {
       AdminCommands.CeremonyCmd.class,
       AdminCommands.Send.class,
       AdminCommands.MetadataCmds.class,
+      LifecycleCommands.ConfigCmds.class,
+      LifecycleCommands.DelegationCmds.class,
       AdminCommands.PayloadCmds.class
     })
 final class AdminCommands extends Group {
@@ -222,8 +225,15 @@ final class AdminCommands extends Group {
   @Command(
       name = "metadata",
       mixinStandardHelpOptions = true,
-      description = "Root metadata update (rotation) and signing of pending metadata.",
-      subcommands = {MetadataCmds.Update.class, MetadataCmds.Sign.class})
+      description =
+          "Root metadata update (rotation), signing sessions and forced bumps of online roles.",
+      subcommands = {
+        MetadataCmds.Update.class,
+        MetadataCmds.Sign.class,
+        LifecycleCommands.Pending.class,
+        LifecycleCommands.StopSign.class,
+        LifecycleCommands.Online.class
+      })
   static final class MetadataCmds extends Group {
 
     @Command(
