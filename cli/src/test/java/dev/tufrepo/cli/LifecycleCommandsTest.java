@@ -39,8 +39,10 @@ class LifecycleCommandsTest {
   private TufrepoServer server;
   private String url;
 
+  private Map<String, String> serverSettings = Map.of();
+
   private void start() {
-    Map<String, String> flags = new HashMap<>();
+    Map<String, String> flags = new HashMap<>(serverSettings);
     flags.put("port", "0");
     flags.put("data-dir", dir.resolve("server").toString());
     flags.put("group-commit-ms", "20");
@@ -480,5 +482,52 @@ class LifecycleCommandsTest {
     JsonArray sigs = (JsonArray) Jsons.at(file(name), "signatures");
     assertEquals(1, sigs.values().size(), name);
     return Jsons.string(sigs.values().get(0), "keyid");
+  }
+
+  @Test
+  void serverRetentionSettings_pruneInTheBackground_keepingRootsAndCurrentFiles() throws Exception {
+    serverSettings =
+        Map.of("retention-keep", "1", "retention-min-age", "0", "retention-interval", "PT0.2S");
+    bootstrap();
+    Map<String, byte[]> files = scan();
+    for (int i = 0; i < 3; i++) {
+      ok("admin", "metadata", "online", "-s", url, "--wait");
+    }
+    Map<String, byte[]> now = scan();
+    for (int i = 0; i < 100 && now.size() > 8; i++) {
+      Thread.sleep(100);
+      now = scan();
+    }
+    // left: 1.root.json, the current snapshot, targets, 4 bins, timestamp.json
+    assertEquals(
+        Set.of("1.root.json", "timestamp.json"),
+        now.keySet().stream()
+            .filter(n -> n.equals("timestamp.json") || n.endsWith(".root.json"))
+            .collect(java.util.stream.Collectors.toSet()));
+    assertEquals(8, now.size(), now.keySet()::toString);
+    step("background retention", files, true);
+    verify();
+  }
+
+  @Test
+  void retentionAndWarningSettings_resolveFromEnvironment_andBadValuesNameTheSetting() {
+    ServerConfig c =
+        ServerConfig.resolve(
+            Map.of(),
+            Map.of(
+                "TUFREPO_RETENTION_KEEP", "5",
+                "TUFREPO_RETENTION_MIN_AGE", "12h",
+                "TUFREPO_OFFLINE_EXPIRY_WARNING", "0"));
+    assertEquals(5, c.retentionKeep());
+    assertEquals(java.time.Duration.ofHours(12), c.retentionMinAge());
+    assertEquals(java.time.Duration.ZERO, c.offlineExpiryWarning());
+    ServerConfig d = ServerConfig.resolve(Map.of(), Map.of());
+    assertEquals(0, d.retentionKeep());
+    assertEquals(java.time.Duration.ofDays(30), d.offlineExpiryWarning());
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> ServerConfig.resolve(Map.of("retention-min-age", "soon"), Map.of()));
+    assertTrue(e.getMessage().contains("retention-min-age"), e::getMessage);
   }
 }
