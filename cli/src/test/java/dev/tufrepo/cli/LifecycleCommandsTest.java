@@ -227,11 +227,13 @@ class LifecycleCommandsTest {
             + " \"x-rstuf-expire-policy\": 30}]}");
     bootstrap("--delegations", s(d));
     assertFalse(server.engine().usesSuccinctBins());
+    Map<String, byte[]> files = step("bootstrap", new TreeMap<>(), false);
     String online =
         Jsons.string(
             ok("key", "info", s(dir.resolve("ck/online.pem")), "-o", "json").json(), "keyid");
     addArtifact("a/one.txt", "one");
     assertNotNull(Jsons.at(verify(), "target_files", "a/one.txt"));
+    files = step("add", files, false);
 
     // an online role added later, then updated to more paths
     Path b = dir.resolve("b.json");
@@ -263,6 +265,7 @@ class LifecycleCommandsTest {
             + "]}}");
     ok("admin", "delegations", "update", s(b), "-s", url, "--wait");
     addArtifact("bb/three.txt", "three");
+    files = step("delegations add, update", files, false);
     JsonValue v = verify();
     assertNotNull(Jsons.at(v, "target_files", "b/two.txt"), v::toString);
     assertNotNull(Jsons.at(v, "target_files", "bb/three.txt"), v::toString);
@@ -295,10 +298,14 @@ class LifecycleCommandsTest {
     assertTrue(ok("admin", "metadata", "pending", "-s", url).out().contains("nothing waits"));
     assertTrue(delegatedNames().contains("team-c"), () -> delegatedNames().toString());
     verify();
+    files = step("offline role signed", files, false);
 
     ok("admin", "delegations", "delete", "team-b", "-s", url, "--wait");
     assertFalse(delegatedNames().contains("team-b"));
+    files = step("delegations delete", files, false);
     assertNotNull(Jsons.at(verify(), "target_files", "a/one.txt"));
+    ok("admin", "metadata", "online", "team-a", "-s", url, "--wait");
+    step("forced bump of a custom role", files, false);
     Cli.Run reuse = Cli.run("admin", "delegations", "add", s(b), "-s", url, "--wait");
     assertEquals(2, reuse.code(), reuse::toString);
     assertTrue(
@@ -470,6 +477,13 @@ class LifecycleCommandsTest {
     Cli.Run none =
         ok("repo", "prune", "--repo", s(dir.resolve("server")), "--keep", "1", "--min-age", "30d");
     assertTrue(none.out().contains("deleted 0"), none::toString);
+    Cli.Run keep0 = Cli.run("repo", "prune", "--repo", s(dir.resolve("server")), "--keep", "0");
+    assertEquals(2, keep0.code(), keep0::toString);
+    assertTrue(keep0.err().contains("keep: must be 1 or more"), keep0::toString);
+    Cli.Run badAge =
+        Cli.run("repo", "prune", "--repo", s(dir.resolve("server")), "--min-age", "soon");
+    assertEquals(2, badAge.code(), badAge::toString);
+    assertTrue(badAge.err().contains("min-age: expected a duration"), badAge::toString);
     start();
     v = verify();
     assertNull(Jsons.at(v, "target_files", "pkgs/one.txt"), v::toString);
