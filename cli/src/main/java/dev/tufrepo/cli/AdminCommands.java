@@ -76,7 +76,7 @@ final class AdminCommands extends Group {
       name = "ceremony",
       mixinStandardHelpOptions = true,
       description = {
-        "The key ceremony: root keys and threshold, online key, expirations, hash bins.",
+        "The key ceremony: root keys and threshold, online key, expirations, hash bins (or --delegations).",
         "Writes the bootstrap payload as rstuf admin ceremony does; send it with tufrepo admin send bootstrap.",
         "Asks interactively for everything not given, unless --answers FILE or --yes."
       })

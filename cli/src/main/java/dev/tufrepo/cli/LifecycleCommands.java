@@ -73,8 +73,9 @@ final class LifecycleCommands {
       name = "pending",
       mixinStandardHelpOptions = true,
       description = {
-        "Shows what waits for signatures (GET /api/v1/metadata/sign): role, version,",
-        "signatures present and the keys still able to sign."
+        "Shows what waits for signatures (GET /api/v1/metadata/sign).",
+        "Per role: version, expiry, signatures present, keyids and thresholds of the new and the",
+        "trusted role."
       })
   static final class Pending extends Cmd {
     @Mixin ServerOptions server;
@@ -272,8 +273,9 @@ final class LifecycleCommands {
       mixinStandardHelpOptions = true,
       description = {
         "Custom delegated roles (repositories bootstrapped with --delegations, not hash bins).",
-        "FILE holds RSTUF's TUFDelegations: {\"keys\": {...}, \"roles\": [{\"name\", \"terminating\",",
-        "\"keyids\", \"threshold\", \"paths\", \"x-rstuf-expire-policy\"}]} (or {\"delegations\": ...})."
+        "FILE holds RSTUF's TUFDelegations (or {\"delegations\": ...} around it):",
+        "{\"keys\": {KEYID: KEY}, \"roles\": [{\"name\", \"terminating\", \"keyids\", \"threshold\",",
+        "\"paths\", \"x-rstuf-expire-policy\"}]}. A refused role fails the command (exit 2)."
       },
       subcommands = {
         DelegationCmds.Add.class,
@@ -327,8 +329,9 @@ final class LifecycleCommands {
         name = "add",
         mixinStandardHelpOptions = true,
         description = {
-          "Adds delegated roles (POST /api/v1/delegations). Roles the online key signs are",
-          "published at once; others wait for signatures (admin metadata pending / sign)."
+          "Adds delegated roles (POST /api/v1/delegations).",
+          "Roles the online key signs are published at once; others wait for signatures",
+          "(tufrepo admin metadata pending, tufrepo admin metadata sign --role NAME)."
         })
     static final class Add extends Change {
       Add(Io io) {

@@ -34,7 +34,9 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "repo",
     mixinStandardHelpOptions = true,
-    description = "Create a local repository (tufrepo-data layout: metadata/, state/, keys/).",
+    description =
+        "Create a local repository (tufrepo-data layout: metadata/, state/, keys/); prune old"
+            + " versions.",
     subcommands = {RepoCommands.Init.class, RepoCommands.Prune.class})
 final class RepoCommands extends Group {
 
@@ -435,9 +437,10 @@ final class RepoCommands extends Group {
       name = "prune",
       mixinStandardHelpOptions = true,
       description = {
-        "Deletes old consistent-snapshot metadata files: versions beyond the newest --keep of",
-        "each role that are also older than --min-age. Never a root, nor anything the current",
-        "snapshot or timestamp references."
+        "Deletes old consistent-snapshot metadata files.",
+        "Versions beyond the newest --keep of each role that are also older than --min-age;",
+        "never a root, nor anything the current snapshot or timestamp references.",
+        "Run it on a stopped server's data directory (or set retention-keep on serve)."
       })
   static final class Prune extends Cmd {
     @Mixin RepoOption repo;
