@@ -35,6 +35,8 @@ import java.util.TreeSet;
  * @param refreshInterval how often roles close to expiry are re-signed (default 60 s; 0 = off)
  * @param requestTimeout how long a request may take to arrive, and a connection may idle
  * @param jsonLogs log JSON lines instead of text
+ * @param fsync force published metadata to disk before the timestamp points at it (default on; off
+ *     trades crash safety for publish speed on slow disks)
  * @param retentionKeep the background retention job keeps this many versions of each role (0 = off,
  *     the default)
  * @param retentionMinAge the retention job deletes only files older than this (default 7 days)
@@ -60,6 +62,7 @@ public record ServerConfig(
     Duration refreshInterval,
     Duration requestTimeout,
     boolean jsonLogs,
+    boolean fsync,
     int retentionKeep,
     Duration retentionMinAge,
     Duration retentionInterval,
@@ -97,6 +100,7 @@ public record ServerConfig(
           new Setting("refresh-interval-s", List.of("TUFREPO_REFRESH_INTERVAL_S"), "60"),
           new Setting("request-timeout-s", List.of("TUFREPO_REQUEST_TIMEOUT_S"), "60"),
           new Setting("log-json", List.of("TUFREPO_LOG_JSON"), "false"),
+          new Setting("fsync", List.of("TUFREPO_FSYNC"), "true"),
           new Setting("retention-keep", List.of("TUFREPO_RETENTION_KEEP"), "0"),
           new Setting("retention-min-age", List.of("TUFREPO_RETENTION_MIN_AGE"), "7d"),
           new Setting("retention-interval", List.of("TUFREPO_RETENTION_INTERVAL"), "1h"),
@@ -192,6 +196,7 @@ public record ServerConfig(
         .refreshInterval(refreshInterval)
         .requestTimeout(requestTimeout)
         .jsonLogs(jsonLogs)
+        .fsync(fsync)
         .retention(retentionKeep, retentionMinAge, retentionInterval)
         .offlineExpiryWarning(offlineExpiryWarning);
   }
@@ -250,6 +255,7 @@ public record ServerConfig(
     b.refreshInterval(Duration.ofSeconds(number(v, "refresh-interval-s")));
     b.requestTimeout(Duration.ofSeconds(number(v, "request-timeout-s")));
     b.jsonLogs(bool(v, "log-json"));
+    b.fsync(bool(v, "fsync"));
     b.retention(
         (int) number(v, "retention-keep"),
         duration(v, "retention-min-age"),
@@ -360,6 +366,7 @@ public record ServerConfig(
     lines.add("refresh-interval-s=" + refreshInterval.toSeconds());
     lines.add("request-timeout-s=" + requestTimeout.toSeconds());
     lines.add("log-json=" + jsonLogs);
+    lines.add("fsync=" + fsync);
     lines.add("retention-keep=" + retentionKeep);
     lines.add("retention-min-age=" + retentionMinAge);
     lines.add("retention-interval=" + retentionInterval);
@@ -400,6 +407,7 @@ public record ServerConfig(
     private Duration refreshInterval = Duration.ofSeconds(60);
     private Duration requestTimeout = Duration.ofSeconds(60);
     private boolean jsonLogs;
+    private boolean fsync = true;
     private int retentionKeep;
     private Duration retentionMinAge = Duration.ofDays(7);
     private Duration retentionInterval = Duration.ofHours(1);
@@ -492,6 +500,11 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder fsync(boolean v) {
+      fsync = v;
+      return this;
+    }
+
     /**
      * The background retention job: every {@code every}, keep {@code keep} versions of each role (0
      * = off) and delete older ones past {@code minAge}.
@@ -528,6 +541,7 @@ public record ServerConfig(
           refreshInterval,
           requestTimeout,
           jsonLogs,
+          fsync,
           retentionKeep,
           retentionMinAge,
           retentionInterval,

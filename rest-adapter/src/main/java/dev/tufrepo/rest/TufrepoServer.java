@@ -17,6 +17,7 @@ import dev.tufrepo.rest.internal.Mappers;
 import dev.tufrepo.rest.internal.MetadataFilesResource;
 import dev.tufrepo.rest.internal.MetadataResource;
 import dev.tufrepo.rest.internal.Metrics;
+import dev.tufrepo.rest.internal.OpenApi;
 import dev.tufrepo.rest.internal.OpsResource;
 import dev.tufrepo.rest.internal.RequestTimer;
 import dev.tufrepo.rest.internal.TaskResource;
@@ -93,7 +94,7 @@ public final class TufrepoServer implements AutoCloseable {
       for (java.nio.file.Path d : List.of(c.metadataDir(), c.stateDir(), c.keyDir())) {
         Files.createDirectories(d);
       }
-      metadataStore = FileSystemMetadataStore.builder(c.metadataDir()).fsync(true).build();
+      metadataStore = FileSystemMetadataStore.builder(c.metadataDir()).fsync(c.fsync()).build();
       opened.add(metadataStore);
       stateStore = JdbcStateStore.h2(c.stateDir());
       opened.add(stateStore);
@@ -196,7 +197,7 @@ public final class TufrepoServer implements AutoCloseable {
       rc.register(new MetadataFilesResource(api.metadata()));
       resources.add(MetadataFilesResource.class);
     }
-    rc.register(new OpsResource(api, resources));
+    rc.register(new OpsResource(api, OpenApi.document(resources, "1.0.1")));
     rc.register(new Mappers.Api());
     rc.register(new Mappers.Validation());
     rc.register(new Mappers.InvalidRequest());

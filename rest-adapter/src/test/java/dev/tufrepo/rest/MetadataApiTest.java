@@ -214,4 +214,38 @@ class MetadataApiTest {
     assertEquals(
         Json.parse("[\"body\",\"delegations\",\"roles\",0,\"name\"]"), r.at("detail.0.loc"));
   }
+
+  @Test
+  void customDelegationsBootstrap_artifactsGoToTheRole_andBinsCannotBeBumped() {
+    String payload =
+        Ceremony.payload(f.repo, 4)
+            .replace(
+                "\"bins\": {\"expiration\": 1, \"number_of_delegated_bins\": 4}", "\"bins\": null")
+            .replace(
+                "\"delegations\": null",
+                "\"delegations\": {\"keys\": {}, \"roles\": [{\"name\": \"default\","
+                    + " \"terminating\": true, \"keyids\": [], \"threshold\": 1,"
+                    + " \"x-rstuf-expire-policy\": 1, \"paths\": [\"*\"]}]}");
+    String id = http.post("/api/v1/bootstrap", payload).expect(202).str("data.task_id");
+    Http.Resp boot = http.waitForTask(id);
+    assertEquals("SUCCESS", boot.str("data.state"), boot.body());
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (!f.server.engine().isBootstrapped() && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    Http.Resp bump = http.post("/api/v1/metadata/online", "{\"roles\":[\"bins\"]}").expect(404);
+    assertEquals(
+        "Custom target delegation used and bins cannot be bumped", bump.str("detail.error"));
+    String add =
+        http.post("/api/v1/artifacts", Ceremony.artifacts("file.tgz", "any/file.tgz"))
+            .expect(202)
+            .str("data.task_id");
+    Http.Resp t = http.waitForTask(add);
+    assertEquals("SUCCESS", t.str("data.state"), t.body());
+    assertEquals(Json.parse("[\"default\"]"), t.at("data.result.details.artifact_roles"), t.body());
+    // TUF path patterns match segment by segment: "*" does not cover "any/file.tgz"
+    assertEquals(Json.parse("[\"file.tgz\"]"), t.at("data.result.details.added_artifacts"));
+    assertEquals(Json.parse("[\"any/file.tgz\"]"), t.at("data.result.details.invalid_paths"));
+    http.get("/metadata/1.default.json").expect(200);
+  }
 }

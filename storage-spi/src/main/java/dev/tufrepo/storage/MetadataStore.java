@@ -32,6 +32,59 @@ public interface MetadataStore extends AutoCloseable {
    */
   void writeVersioned(Map<String, byte[]> files);
 
+  /**
+   * Starts a group of versioned files that are handed over one by one, from any number of threads,
+   * and made durable together by {@link WriteGroup#commit()}: the streaming form of {@link
+   * #writeVersioned}, so a publish can write each file while it signs the next ones. The default
+   * collects the files and calls {@link #writeVersioned} on commit; a backend may start writing at
+   * {@link WriteGroup#add}.
+   */
+  default WriteGroup beginWrite() {
+    return new WriteGroup() {
+      private final Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+
+      @Override
+      public synchronized void add(String name, byte[] bytes) {
+        checkName(name);
+        files.put(name, java.util.Objects.requireNonNull(bytes, () -> "bytes of " + name));
+      }
+
+      @Override
+      public synchronized void commit() {
+        if (!files.isEmpty()) {
+          writeVersioned(files);
+        }
+      }
+    };
+  }
+
+  /**
+   * A group of versioned files being written (see {@link #beginWrite()}). {@link #add} is
+   * thread-safe. An added file may be readable before {@link #commit()}, which is why only
+   * versioned names no published {@code timestamp.json} reaches are ever added; every added file is
+   * durable when {@code commit} returns, after one durability barrier for the group. Closing a
+   * group waits for the writes it started; files it wrote stay, invisible to clients, and are
+   * replaced when the name is written again.
+   */
+  interface WriteGroup extends AutoCloseable {
+    /**
+     * Adds versioned file {@code name}; the caller does not change {@code bytes} afterwards.
+     *
+     * @throws IllegalArgumentException if {@code name} is not a valid metadata file name
+     */
+    void add(String name, byte[] bytes);
+
+    /**
+     * Waits until every added file is written and durable.
+     *
+     * @throws StorageException if any file could not be written (some may have been)
+     */
+    void commit();
+
+    @Override
+    default void close() {}
+  }
+
   /** Atomically replaces {@code timestamp.json}; durable when this returns. */
   void writeTimestamp(byte[] bytes);
 

@@ -178,6 +178,68 @@ public abstract class MetadataStoreContract {
     }
   }
 
+  // ---- write groups
+
+  @Test
+  void writeGroup_filesAddedFromManyThreads_allReadableAfterCommit() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    Map<String, byte[]> expected = new java.util.concurrent.ConcurrentHashMap<>();
+    try (MetadataStore.WriteGroup group = store.beginWrite()) {
+      List<Future<?>> adds = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int writer = t;
+        adds.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 200; i++) {
+                    String name = String.format("3.bins-%d-%03d.json", writer, i);
+                    byte[] content = bytes(name + " ".repeat(i));
+                    expected.put(name, content);
+                    group.add(name, content);
+                  }
+                }));
+      }
+      for (Future<?> add : adds) {
+        add.get(60, TimeUnit.SECONDS);
+      }
+      group.commit();
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(800, store.list().size());
+    expected.forEach((name, content) -> assertArrayEquals(content, store.read(name).orElseThrow()));
+  }
+
+  @Test
+  void writeGroup_nameWrittenByAnUncommittedGroup_replacedByTheNextGroup() {
+    try (MetadataStore.WriteGroup crashed = store.beginWrite()) {
+      crashed.add("5.bins-1.json", bytes("never published, longer content"));
+    }
+    try (MetadataStore.WriteGroup retry = store.beginWrite()) {
+      retry.add("5.bins-1.json", bytes("retry"));
+      retry.commit();
+    }
+    assertArrayEquals(bytes("retry"), store.read("5.bins-1.json").orElseThrow());
+  }
+
+  @Test
+  void writeGroup_emptyGroup_commitWritesNothing() {
+    try (MetadataStore.WriteGroup group = store.beginWrite()) {
+      group.commit();
+    }
+    assertEquals(List.of(), store.list());
+  }
+
+  @Test
+  void writeGroup_invalidNameOrNullBytes_refused() {
+    try (MetadataStore.WriteGroup group = store.beginWrite()) {
+      assertThrows(IllegalArgumentException.class, () -> group.add("../escape.json", bytes("x")));
+      assertThrows(NullPointerException.class, () -> group.add("1.root.json", null));
+      group.commit();
+    }
+    assertEquals(List.of(), store.list());
+  }
+
   // ---- timestamp
 
   @Test

@@ -1325,7 +1325,7 @@ public final class RepositoryEngine implements AutoCloseable {
     private Duration leaseTtl = Duration.ofSeconds(30);
     private String nodeId;
     private long cacheTargets = 2_000_000;
-    private boolean verifyBinSignatures = true;
+    private boolean verifyBinSignatures;
     private int maxBatchesPerPublish = 10_000;
     private Duration offlineExpiryWarning = DEFAULT_OFFLINE_EXPIRY_WARNING;
     private Duration retentionEvery;
@@ -1434,7 +1434,12 @@ public final class RepositoryEngine implements AutoCloseable {
       return this;
     }
 
-    /** Verify each new bin's signature before publishing it (default true). */
+    /**
+     * Verify every new bin's signature before publishing it (default false: the first bin of each
+     * publish and one in 64 after it are verified, which catches a signer with the wrong key or a
+     * corrupting one at a fraction of the cost; targets, snapshot and timestamp are always
+     * verified).
+     */
     public Builder verifyBinSignatures(boolean verify) {
       this.verifyBinSignatures = verify;
       return this;

@@ -185,6 +185,41 @@ public final class CrashChild {
       emit("W_VERSIONED_END");
     }
 
+    /**
+     * In mode {@code versioned}, the group goes through {@link #writeVersioned} and its pause; in
+     * the other modes through the real store's streaming group, whose files are written while the
+     * publish still signs, so a kill can land in the middle of them.
+     */
+    @Override
+    public WriteGroup beginWrite() {
+      if (mode.equals("versioned")) {
+        return super.beginWrite();
+      }
+      WriteGroup group = delegate.beginWrite();
+      return new WriteGroup() {
+        private final java.util.concurrent.atomic.AtomicInteger added =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public void add(String name, byte[] bytes) {
+          added.incrementAndGet();
+          group.add(name, bytes);
+        }
+
+        @Override
+        public void commit() {
+          emit("W_VERSIONED_BEGIN " + added.get());
+          group.commit();
+          emit("W_VERSIONED_END");
+        }
+
+        @Override
+        public void close() {
+          group.close();
+        }
+      };
+    }
+
     @Override
     public void writeTimestamp(byte[] bytes) {
       emit("W_TIMESTAMP_BEGIN");

@@ -5,7 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A metadata store that forwards every call; tests override the calls they interfere with. */
+/**
+ * A metadata store that forwards every call; tests override the calls they interfere with. Write
+ * groups are not forwarded: they go through {@link #writeVersioned} (the interface's default), so
+ * an override of it sees every versioned write.
+ */
 abstract class ForwardingMetadataStore implements MetadataStore {
   protected final MetadataStore delegate;
 

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RepositoryEngineTest {
   @TempDir Path dir;
@@ -384,6 +385,54 @@ class RepositoryEngineTest {
     assertTrue(e.getMessage().contains("signatures are valid"), e.getMessage());
     assertArrayEquals(before, repo.metadata.read("timestamp.json").orElseThrow());
     assertEquals(1, engine.queueDepth());
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void signerCorruptingOneLaterSignature_caughtWhenEveryBinIsVerified(boolean verifyAll) {
+    repo = new TestRepository(dir);
+    engine = repo.engine();
+    engine.bootstrap(repo.bootstrapRequest(16));
+    engine.close();
+    var realVault = repo.vault;
+    java.util.concurrent.atomic.AtomicInteger signatures =
+        new java.util.concurrent.atomic.AtomicInteger();
+    dev.tufrepo.keyvault.KeyVault corruptingThird =
+        new dev.tufrepo.keyvault.KeyVault() {
+          @Override
+          public dev.tufrepo.model.Signer signer(String uri, dev.tufrepo.model.Key key) {
+            var real = realVault.signer(uri, key);
+            return msg -> {
+              var s = real.sign(msg);
+              if (signatures.incrementAndGet() != 3) {
+                return s;
+              }
+              char first = s.sig().charAt(0) == '0' ? '1' : '0';
+              return new dev.tufrepo.model.Signature(
+                  s.keyid(), first + s.sig().substring(1), Map.of());
+            };
+          }
+
+          @Override
+          public boolean supports(String uri) {
+            return true;
+          }
+        };
+    engine =
+        repo.engineBuilder()
+            .keyVault(corruptingThird)
+            .executor(Runnable::run, 1) // bins signed in order: the third is not in the sample
+            .verifyBinSignatures(verifyAll)
+            .build();
+    byte[] before = repo.metadata.read("timestamp.json").orElseThrow();
+    engine.submit(ArtifactBatch.add(TestRepository.artifacts("c", 0, 200)));
+    if (verifyAll) {
+      assertThrows(PublishVerificationException.class, engine::publish);
+      assertArrayEquals(before, repo.metadata.read("timestamp.json").orElseThrow());
+    } else {
+      engine.publish(); // the sample (first bin, then every 64th) misses it, by design
+      assertEquals(1, repo.verify().problems().size(), repo.verify().problems().toString());
+    }
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.tufrepo.json;
 
 import java.util.AbstractMap;
 import java.util.AbstractSet;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -110,6 +111,72 @@ public final class Json {
     return tree.isEmpty() ? Collections.emptySortedMap() : new FrozenSortedMap<>(tree);
   }
 
+  /**
+   * Collects the members of a map sorted by {@link #CODE_POINT_ORDER}, for input that usually
+   * arrives sorted (canonical JSON, or a sorted map being transformed): a member in order is
+   * appended after one comparison; the first one out of order moves all of them into a TreeMap.
+   * {@link #build()} returns the same immutable map as {@link #sortedMap}. Not thread-safe.
+   */
+  public static final class SortedMapBuilder<V> {
+    private String[] keys;
+    private Object[] values;
+    private int size;
+    private TreeMap<String, V> tree;
+
+    public SortedMapBuilder() {
+      this(8);
+    }
+
+    public SortedMapBuilder(int expectedSize) {
+      keys = new String[Math.max(1, expectedSize)];
+      values = new Object[keys.length];
+    }
+
+    /** Adds {@code key} with {@code value}; returns the value {@code key} had, or null. */
+    public V put(String key, V value) {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(value, "value");
+      if (tree == null) {
+        int c = size == 0 ? 1 : compareCodePoints(key, keys[size - 1]);
+        if (c > 0) {
+          if (size == keys.length) {
+            keys = Arrays.copyOf(keys, size * 2);
+            values = Arrays.copyOf(values, size * 2);
+          }
+          keys[size] = key;
+          values[size++] = value;
+          return null;
+        }
+        if (c == 0) {
+          @SuppressWarnings("unchecked")
+          V old = (V) values[size - 1];
+          values[size - 1] = value;
+          return old;
+        }
+        tree = new TreeMap<>(CODE_POINT_ORDER);
+        for (int i = 0; i < size; i++) {
+          @SuppressWarnings("unchecked")
+          V v = (V) values[i];
+          tree.put(keys[i], v);
+        }
+        keys = null;
+        values = null;
+      }
+      return tree.put(key, value);
+    }
+
+    /** The immutable sorted map of what was added. */
+    public SortedMap<String, V> build() {
+      if (tree != null) {
+        return freeze(tree);
+      }
+      if (size == 0) {
+        return Collections.emptySortedMap();
+      }
+      return new FrozenSortedMap<>(Arrays.copyOf(keys, size), Arrays.copyOf(values, size));
+    }
+  }
+
   static <V> SortedMap<String, V> sortedCopy(SortedMap<String, V> map) {
     return sortedMap(map);
   }
@@ -136,6 +203,25 @@ public final class Json {
         values[i] = e.getValue();
         i++;
       }
+    }
+
+    /** Takes arrays sorted by {@link #CODE_POINT_ORDER}, without duplicates, never empty. */
+    FrozenSortedMap(String[] keys, Object[] values) {
+      this.keys = keys;
+      this.values = values;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (o instanceof FrozenSortedMap<?> other) {
+        return Arrays.equals(keys, other.keys) && Arrays.equals(values, other.values);
+      }
+      return super.equals(o);
+    }
+
+    @Override
+    public int hashCode() {
+      return super.hashCode();
     }
 
     private int indexOf(Object key) {

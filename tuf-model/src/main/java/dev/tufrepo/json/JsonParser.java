@@ -3,7 +3,6 @@ package dev.tufrepo.json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
 
 /**
  * A strict JSON parser for TUF metadata (RFC 8259 syntax, plus TUF's limits): integers only, no
@@ -73,7 +72,7 @@ final class JsonParser {
   private JsonObject parseObject() {
     enter();
     pos++; // '{'
-    TreeMap<String, JsonValue> members = new TreeMap<>(Json.CODE_POINT_ORDER);
+    Json.SortedMapBuilder<JsonValue> members = new Json.SortedMapBuilder<>();
     skipWhitespace();
     if (peek() == '}') {
       pos++;
@@ -103,7 +102,7 @@ final class JsonParser {
       } else if (c == '}') {
         pos++;
         depth--;
-        return new JsonObject(Json.freeze(members));
+        return new JsonObject(members.build());
       } else {
         throw error("expected ',' or '}' after a member", pos);
       }

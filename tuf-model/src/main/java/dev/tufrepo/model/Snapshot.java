@@ -6,7 +6,6 @@ import dev.tufrepo.json.JsonWriter;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
  * Snapshot metadata: the version of targets and of every delegated role (<a
@@ -51,12 +50,12 @@ public record Snapshot(
     Fields f = Fields.of(json, path);
     Common.Header h = Common.read(f, TYPE);
     Fields metaField = f.object("meta");
-    TreeMap<String, MetaFile> meta = new TreeMap<>(Json.CODE_POINT_ORDER);
+    Json.SortedMapBuilder<MetaFile> meta = new Json.SortedMapBuilder<>(metaField.members().size());
     for (Map.Entry<String, JsonValue> e : metaField.members().entrySet()) {
       meta.put(e.getKey(), MetaFile.fromJson(e.getValue(), metaField.path(e.getKey())));
     }
     Map<String, JsonValue> rest = f.unrecognized();
-    Map<String, MetaFile> frozen = Json.freeze(meta);
+    Map<String, MetaFile> frozen = meta.build();
     return f.build(() -> new Snapshot(h.specVersion(), h.version(), h.expires(), frozen, rest));
   }
 

@@ -6,7 +6,6 @@ import dev.tufrepo.json.JsonWriter;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
  * Targets metadata, top-level or delegated (a bin is one): target files and optional delegations
@@ -93,7 +92,8 @@ public record Targets(
     Fields f = Fields.of(json, path);
     Common.Header h = Common.read(f, TYPE);
     Fields targetsField = f.object("targets");
-    TreeMap<String, TargetFile> targets = new TreeMap<>(Json.CODE_POINT_ORDER);
+    Json.SortedMapBuilder<TargetFile> targets =
+        new Json.SortedMapBuilder<>(targetsField.members().size());
     for (Map.Entry<String, JsonValue> e : targetsField.members().entrySet()) {
       targets.put(e.getKey(), TargetFile.fromJson(e.getValue(), targetsField.path(e.getKey())));
     }
@@ -102,7 +102,7 @@ public record Targets(
             ? Delegations.fromJson(f.required("delegations"), f.path("delegations"))
             : null;
     Map<String, JsonValue> rest = f.unrecognized();
-    Map<String, TargetFile> frozen = Json.freeze(targets);
+    Map<String, TargetFile> frozen = targets.build();
     return f.build(
         () -> new Targets(h.specVersion(), h.version(), h.expires(), frozen, delegations, rest));
   }

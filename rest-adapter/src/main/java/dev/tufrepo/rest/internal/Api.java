@@ -15,9 +15,41 @@ public record Api(
     int maxBatch,
     MetadataStore metadata,
     Health health,
-    Metrics metrics) {
+    Metrics metrics,
+    java.util.concurrent.atomic.AtomicReference<BootstrapState> finished) {
 
+  public Api(
+      RepositoryEngine engine,
+      Bodies bodies,
+      TaskRunner tasks,
+      int maxBatch,
+      MetadataStore metadata,
+      Health health,
+      Metrics metrics) {
+    this(
+        engine,
+        bodies,
+        tasks,
+        maxBatch,
+        metadata,
+        health,
+        metrics,
+        new java.util.concurrent.atomic.AtomicReference<>());
+  }
+
+  /**
+   * The bootstrap state. A finished bootstrap never changes again, so once seen it is answered
+   * without a state store read (every artifact request checks it).
+   */
   public BootstrapState bootstrapState() {
-    return BootstrapState.parse(engine.bootstrapState());
+    BootstrapState known = finished.get();
+    if (known != null) {
+      return known;
+    }
+    BootstrapState s = BootstrapState.parse(engine.bootstrapState());
+    if (s.bootstrap()) {
+      finished.compareAndSet(null, s);
+    }
+    return s;
   }
 }

@@ -5,7 +5,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.List;
 import java.util.Map;
 
 /** Beyond RSTUF: liveness, readiness, Prometheus metrics, the OpenAPI document, a landing page. */
@@ -14,10 +13,10 @@ public final class OpsResource {
   private final Api api;
   private final jakarta.json.JsonObject openapi;
 
-  /** {@code resources}: every resource class the server runs, for the OpenAPI document. */
-  public OpsResource(Api api, List<Class<?>> resources) {
+  /** {@code openapi}: the document of every route the server runs ({@link OpenApi}). */
+  public OpsResource(Api api, jakarta.json.JsonObject openapi) {
     this.api = api;
-    this.openapi = OpenApi.document(resources, "1.0.1");
+    this.openapi = openapi;
   }
 
   @GET

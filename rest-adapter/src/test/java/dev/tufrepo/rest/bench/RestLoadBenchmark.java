@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,6 +44,7 @@ public final class RestLoadBenchmark {
     int seconds = Integer.getInteger("seconds", 30);
     int sampleEvery = Integer.getInteger("sampleEvery", 10);
     long groupCommitMs = Long.getLong("groupCommitMs", 1000);
+    System.out.println("fsync=" + System.getProperty("fsync", "true"));
     Path dir = Files.createTempDirectory("tufrepo-load");
     System.out.printf(
         Locale.ROOT,
@@ -65,6 +65,7 @@ public final class RestLoadBenchmark {
                 .keyDir(keys.keyDir)
                 .groupCommit(Duration.ofMillis(groupCommitMs))
                 .refreshInterval(Duration.ZERO)
+                .fsync(Boolean.parseBoolean(System.getProperty("fsync", "true")))
                 .build())) {
       HttpClient http =
           HttpClient.newBuilder()
@@ -95,10 +96,54 @@ public final class RestLoadBenchmark {
       AtomicLong seq = new AtomicLong();
       ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
       ConcurrentLinkedQueue<Long> publishLatencies = new ConcurrentLinkedQueue<>();
+      ConcurrentLinkedQueue<long[]> sampled = new ConcurrentLinkedQueue<>();
+      java.util.Map<Long, String> sampledIds = new java.util.concurrent.ConcurrentHashMap<>();
       AtomicLong errors = new AtomicLong();
-      ExecutorService pollers = Executors.newFixedThreadPool(4);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
       CountDownLatch done = new CountDownLatch(clients);
+      java.util.concurrent.atomic.AtomicBoolean loadDone =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      // one poller walks every sampled task that is not published yet, again and again
+      Thread poller =
+          new Thread(
+              () -> {
+                List<long[]> pending = new ArrayList<>();
+                long stopAt = Long.MAX_VALUE;
+                while (System.nanoTime() < stopAt) {
+                  for (long[] s; (s = sampled.poll()) != null; ) {
+                    pending.add(s);
+                  }
+                  if (loadDone.get() && stopAt == Long.MAX_VALUE) {
+                    stopAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                  }
+                  if (loadDone.get() && pending.isEmpty() && sampled.isEmpty()) {
+                    break;
+                  }
+                  for (java.util.Iterator<long[]> it = pending.iterator(); it.hasNext(); ) {
+                    long[] s = it.next();
+                    try {
+                      String state = state(http, base, sampledIds.get(s[0]));
+                      if (state.equals("SUCCESS")) {
+                        publishLatencies.add(System.nanoTime() - s[1]);
+                        it.remove();
+                      } else if (state.equals("FAILURE") || state.equals("ERRORED")) {
+                        errors.incrementAndGet();
+                        it.remove();
+                      }
+                    } catch (Exception e) {
+                      errors.incrementAndGet();
+                      it.remove();
+                    }
+                  }
+                  try {
+                    Thread.sleep(5);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              });
+      poller.setDaemon(true);
+      poller.start();
       long start = System.nanoTime();
       for (int c = 0; c < clients; c++) {
         Thread t =
@@ -123,16 +168,8 @@ public final class RestLoadBenchmark {
                         continue;
                       }
                       if (n % sampleEvery == 0) {
-                        String id = field(r.body(), "task_id");
-                        pollers.execute(
-                            () -> {
-                              try {
-                                waitSuccess(http, base, id, Duration.ofSeconds(60));
-                                publishLatencies.add(System.nanoTime() - accepted);
-                              } catch (Exception e) {
-                                errors.incrementAndGet();
-                              }
-                            });
+                        sampledIds.put(n, field(r.body(), "task_id"));
+                        sampled.add(new long[] {n, accepted});
                       }
                     }
                   } finally {
@@ -144,8 +181,8 @@ public final class RestLoadBenchmark {
       }
       done.await();
       double elapsed = (System.nanoTime() - start) / 1e9;
-      pollers.shutdown();
-      pollers.awaitTermination(2, TimeUnit.MINUTES);
+      loadDone.set(true);
+      poller.join();
       List<Long> lat = new ArrayList<>(latencies);
       List<Long> pub = new ArrayList<>(publishLatencies);
       Collections.sort(lat);
@@ -229,6 +266,14 @@ public final class RestLoadBenchmark {
       throw new IllegalStateException(path + ": " + r.statusCode() + " " + r.body());
     }
     return r.body();
+  }
+
+  private static String state(HttpClient http, URI base, String id) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(base.resolve("api/v1/task?task_id=" + id)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    return field(r.body(), "state");
   }
 
   private static void waitSuccess(HttpClient http, URI base, String id, Duration max)

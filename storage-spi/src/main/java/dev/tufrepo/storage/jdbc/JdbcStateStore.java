@@ -282,6 +282,57 @@ public final class JdbcStateStore implements StateStore {
         });
   }
 
+  /**
+   * Updates the rows that exist (every role after bootstrap) in one batch, then upserts the rest
+   * (new roles, and rows whose update count the driver did not report). A plain keyed UPDATE costs
+   * H2 about half of a MERGE, and a publish writes up to 16,384 bin versions. When the table is
+   * empty (bootstrap) only the upsert runs.
+   */
+  private void putRoleVersions(Connection c, TreeMap<String, RoleVersion> versions)
+      throws SQLException {
+    List<Map.Entry<String, RoleVersion>> rows = new ArrayList<>(versions.entrySet());
+    int[] counts = new int[0];
+    boolean empty;
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM role_versions")) {
+      empty = rs.next() && rs.getLong(1) == 0;
+    }
+    if (!empty) { // at bootstrap every row is new: straight to the upsert
+      counts = updateRoleVersions(c, rows);
+    }
+    try (PreparedStatement ps = c.prepareStatement(upsertRoleVersion)) {
+      boolean any = false;
+      for (int i = 0; i < rows.size(); i++) {
+        if (i < counts.length && counts[i] == 1) {
+          continue;
+        }
+        Map.Entry<String, RoleVersion> e = rows.get(i);
+        ps.setString(1, e.getKey());
+        ps.setInt(2, e.getValue().version());
+        ps.setLong(3, e.getValue().expires().toEpochMilli());
+        ps.addBatch();
+        any = true;
+      }
+      if (any) {
+        ps.executeBatch();
+      }
+    }
+  }
+
+  private static int[] updateRoleVersions(Connection c, List<Map.Entry<String, RoleVersion>> rows)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE role_versions SET version = ?, expires = ? WHERE role = ?")) {
+      for (Map.Entry<String, RoleVersion> e : rows) {
+        ps.setInt(1, e.getValue().version());
+        ps.setLong(2, e.getValue().expires().toEpochMilli());
+        ps.setString(3, e.getKey());
+        ps.addBatch();
+      }
+      return ps.executeBatch();
+    }
+  }
+
   @Override
   public void commitPublish(PublishCommit commit) {
     Objects.requireNonNull(commit, "commit");
@@ -292,16 +343,7 @@ public final class JdbcStateStore implements StateStore {
           if (commit.fencingToken() != 0) {
             Leases.checkFencingToken(c, commit.fencingToken());
           }
-          try (PreparedStatement ps = c.prepareStatement(upsertRoleVersion)) {
-            for (Map.Entry<String, RoleVersion> e :
-                new TreeMap<>(commit.roleVersions()).entrySet()) {
-              ps.setString(1, e.getKey());
-              ps.setInt(2, e.getValue().version());
-              ps.setLong(3, e.getValue().expires().toEpochMilli());
-              ps.addBatch();
-            }
-            ps.executeBatch();
-          }
+          putRoleVersions(c, new TreeMap<>(commit.roleVersions()));
           try (PreparedStatement ps = c.prepareStatement("DELETE FROM queue WHERE seq = ?")) {
             for (long seq : commit.drainedSeqs()) {
               ps.setLong(1, seq);

@@ -47,6 +47,29 @@ class FileSystemMetadataStoreTest extends MetadataStoreContract {
   }
 
   @Test
+  void writeGroup_unwritableFile_commitFailsNamingTheFile_noTemporaryFileLeft() throws IOException {
+    Files.createDirectory(dir().resolve("2.bins-7.json")); // a directory cannot be renamed over
+    try (MetadataStore.WriteGroup group = store.beginWrite()) {
+      group.add("2.bins-6.json", "six".getBytes(UTF_8));
+      group.add("2.bins-7.json", "seven".getBytes(UTF_8));
+      StorageException e = assertThrows(StorageException.class, group::commit);
+      assertTrue(e.getMessage().contains("2.bins-7.json"), e.getMessage());
+    }
+    assertEquals(List.of("2.bins-6.json", "2.bins-7.json"), filesOnDisk());
+  }
+
+  @Test
+  void writeGroup_withFsync_filesLandFlatInDirectory() throws IOException {
+    try (MetadataStore.WriteGroup group = store.beginWrite()) {
+      group.add("4.bins-0.json", "a".getBytes(UTF_8));
+      group.add("4.snapshot.json", "b".getBytes(UTF_8));
+      group.commit();
+    }
+    assertEquals(List.of("4.bins-0.json", "4.snapshot.json"), filesOnDisk());
+    assertArrayEquals("b".getBytes(UTF_8), Files.readAllBytes(dir().resolve("4.snapshot.json")));
+  }
+
+  @Test
   void list_leftoverTemporaryAndHiddenFiles_notListed() throws IOException {
     Files.write(dir().resolve(".tmp-abc-1"), new byte[] {1});
     Files.write(dir().resolve(".DS_Store"), new byte[] {1});

@@ -1,16 +1,19 @@
 package dev.tufrepo.engine.internal;
 
 import dev.tufrepo.engine.PublishVerificationException;
+import dev.tufrepo.json.Json;
 import dev.tufrepo.model.MetaFile;
 import dev.tufrepo.model.Metadata;
 import dev.tufrepo.model.Signed;
 import dev.tufrepo.model.Snapshot;
+import dev.tufrepo.model.SuccinctRoles;
 import dev.tufrepo.model.Targets;
 import dev.tufrepo.model.Timestamp;
 import dev.tufrepo.model.UnsignedMetadataException;
 import dev.tufrepo.model.internal.Sha256;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -65,9 +68,13 @@ public final class ClientCheck {
     if (next.targets().metadata().signed().delegations() == null) {
       fail("targets has no delegations");
     }
-    for (String bin : RoleMap.of(next).names()) {
-      if (!snap.signed().meta().containsKey(bin + ".json")) {
-        fail("snapshot does not list %s.json", bin);
+    if (next.bins() != null) {
+      listsEveryBin(snap.signed().meta(), next.bins());
+    } else {
+      for (String role : RoleMap.of(next).names()) {
+        if (!snap.signed().meta().containsKey(role + ".json")) {
+          fail("snapshot does not list %s.json", role);
+        }
       }
     }
     if (previous == null) {
@@ -85,16 +92,7 @@ public final class ClientCheck {
         && !Arrays.equals(next.snapshot().bytes(), previous.snapshot().bytes())) {
       fail("snapshot changed without a new version");
     }
-    for (Map.Entry<String, MetaFile> e : prevSnap.meta().entrySet()) {
-      MetaFile now2 = snap.signed().meta().get(e.getKey());
-      if (now2 == null) {
-        fail("snapshot no longer lists %s", e.getKey());
-      } else if (now2.version() < e.getValue().version()) {
-        fail(
-            "snapshot rolls %s back from version %d to %d",
-            e.getKey(), e.getValue().version(), now2.version());
-      }
-    }
+    noRollback(prevSnap.meta(), snap.signed().meta());
     if (targets.signed().version() < previous.targets().metadata().signed().version()) {
       fail("targets version goes back");
     }
@@ -119,6 +117,43 @@ public final class ClientCheck {
     MetaFile listed = next.snapshot().metadata().signed().meta().get(bin + ".json");
     if (listed == null || listed.version() != md.signed().version()) {
       fail("snapshot does not list %s.json at version %d", bin, md.signed().version());
+    }
+  }
+
+  /**
+   * Every bin's file is listed in {@code meta}. Both run in the same order (bin names are
+   * fixed-width lowercase hex, and meta is sorted by code point), so one walk does it.
+   */
+  private static void listsEveryBin(Map<String, MetaFile> meta, SuccinctRoles bins) {
+    Iterator<String> names = meta.keySet().iterator();
+    long n = bins.numberOfBins();
+    String name = names.hasNext() ? names.next() : null;
+    for (long i = 0; i < n; i++) {
+      String bin = bins.roleName(i) + ".json";
+      while (name != null && Json.CODE_POINT_ORDER.compare(name, bin) < 0) {
+        name = names.hasNext() ? names.next() : null;
+      }
+      if (!bin.equals(name)) {
+        fail("snapshot does not list %s", bin);
+      }
+    }
+  }
+
+  /** Every file {@code previous} lists is still listed in {@code next}, at no lower version. */
+  private static void noRollback(Map<String, MetaFile> previous, Map<String, MetaFile> next) {
+    Iterator<Map.Entry<String, MetaFile>> it = next.entrySet().iterator();
+    Map.Entry<String, MetaFile> cur = it.hasNext() ? it.next() : null;
+    for (Map.Entry<String, MetaFile> e : previous.entrySet()) {
+      while (cur != null && Json.CODE_POINT_ORDER.compare(cur.getKey(), e.getKey()) < 0) {
+        cur = it.hasNext() ? it.next() : null;
+      }
+      if (cur == null || !cur.getKey().equals(e.getKey())) {
+        fail("snapshot no longer lists %s", e.getKey());
+      } else if (cur.getValue().version() < e.getValue().version()) {
+        fail(
+            "snapshot rolls %s back from version %d to %d",
+            e.getKey(), e.getValue().version(), cur.getValue().version());
+      }
     }
   }
 

@@ -35,7 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -163,6 +162,22 @@ public final class Publisher {
       long fencingToken,
       NewRoot newRoot,
       DelegationChange change) {
+    // bins are written as they are signed; they are unreachable until the timestamp is replaced
+    try (MetadataStore.WriteGroup group = metadataStore.beginWrite()) {
+      return publish(previous, drained, force, signer, now, fencingToken, newRoot, change, group);
+    }
+  }
+
+  private Outcome publish(
+      RepoState previous,
+      List<Drained> drained,
+      Set<String> force,
+      Signer signer,
+      Instant now,
+      long fencingToken,
+      NewRoot newRoot,
+      DelegationChange change,
+      MetadataStore.WriteGroup group) {
     long started = System.nanoTime();
     boolean rotated =
         newRoot != null
@@ -250,6 +265,9 @@ public final class Publisher {
                       now,
                       forceAll || forced.contains(w.bin),
                       notFound);
+              if (d.file != null) {
+                group.add(d.file.versionedName(d.bin), d.file.bytes());
+              }
               int n = signed.incrementAndGet();
               if (n % 1024 == 0 || n == total) {
                 listener.progress("sign bins", n, total);
@@ -290,7 +308,6 @@ public final class Publisher {
       }
       int v = d.file.metadata().signed().version();
       meta.put(d.bin + ".json", MetaFile.of(v));
-      files.put(d.file.versionedName(d.bin), d.file.bytes());
       Instant binExpires = d.file.metadata().signed().expires();
       versions.put(d.bin, new RoleVersion(v, binExpires));
       newBinExpires.put(d.bin, binExpires);
@@ -389,9 +406,8 @@ public final class Publisher {
 
     trace.mark("results");
     // 5. make it durable, commit, then visible
-    if (!files.isEmpty()) {
-      metadataStore.writeVersioned(files);
-    }
+    files.forEach(group::add);
+    group.commit();
     trace.mark("write");
     Map<String, String> settingValues = new HashMap<>();
     if (newTimestamp) {
@@ -579,14 +595,14 @@ public final class Publisher {
     List<List<JsonValue>> added = new ArrayList<>(n);
     List<List<JsonValue>> deleted = new ArrayList<>(n);
     List<List<JsonValue>> missing = new ArrayList<>(n);
-    List<Set<String>> roles = new ArrayList<>(n);
+    List<java.util.BitSet> roles = new ArrayList<>(n); // role indexes: names sort like indexes
     List<List<JsonValue>> invalid = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       invalid.add(new ArrayList<>());
       added.add(new ArrayList<>());
       deleted.add(new ArrayList<>());
       missing.add(new ArrayList<>());
-      roles.add(new TreeSet<>());
+      roles.add(new java.util.BitSet());
     }
     int a = 0;
     int r = 0;
@@ -598,7 +614,7 @@ public final class Publisher {
         invalid.get(op.batch).add(path);
       } else if (op.info != null) {
         added.get(op.batch).add(path);
-        roles.get(op.batch).add(bins.name(binOf[i]));
+        roles.get(op.batch).set(binOf[i]);
         a++;
       } else if (notFound[i] || binOf[i] < 0) {
         missing.get(op.batch).add(path);
@@ -625,7 +641,7 @@ public final class Publisher {
                         "not_found_artifacts", new JsonArray(missing.get(i)))));
       } else {
         List<JsonValue> roleNames = new ArrayList<>();
-        roles.get(i).forEach(s -> roleNames.add(new JsonString(s)));
+        roles.get(i).stream().forEach(b -> roleNames.add(new JsonString(bins.name(b))));
         Map<String, JsonValue> details = new HashMap<>();
         details.put("added_artifacts", new JsonArray(added.get(i)));
         details.put("invalid_paths", new JsonArray(invalid.get(i)));

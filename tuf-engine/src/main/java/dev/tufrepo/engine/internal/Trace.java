@@ -1,10 +1,14 @@
 package dev.tufrepo.engine.internal;
 
-/** Stage timings of one operation, printed to stderr when {@code -Dtufrepo.trace=true}. */
+/**
+ * Stage timings of one operation and the CPU time the process spent meanwhile, printed to stderr
+ * when {@code -Dtufrepo.trace=true}.
+ */
 final class Trace {
   private static final boolean ON = Boolean.getBoolean("tufrepo.trace");
   private final String what;
   private long last = System.nanoTime();
+  private final long cpuStart = ON ? processCpuNanos() : 0;
   private final StringBuilder sb = new StringBuilder();
 
   Trace(String what) {
@@ -19,9 +23,19 @@ final class Trace {
     }
   }
 
+  /** CPU time of the whole process (every thread), or 0 where the JDK does not tell. */
+  private static long processCpuNanos() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return 0;
+  }
+
   void done() {
     if (ON) {
-      System.err.println("[trace] " + what + ":" + sb);
+      long cpu = (processCpuNanos() - cpuStart) / 1_000_000;
+      System.err.println("[trace] " + what + ":" + sb + " processCpu=" + cpu + "ms");
     }
   }
 }
