@@ -33,11 +33,14 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "admin",
     mixinStandardHelpOptions = true,
-    description = "Key ceremony, bootstrap, root metadata update and signing.",
+    description =
+        "Key ceremony, bootstrap, root rotation, signing, settings and custom delegations.",
     subcommands = {
       AdminCommands.CeremonyCmd.class,
       AdminCommands.Send.class,
       AdminCommands.MetadataCmds.class,
+      LifecycleCommands.ConfigCmds.class,
+      LifecycleCommands.DelegationCmds.class,
       AdminCommands.PayloadCmds.class
     })
 final class AdminCommands extends Group {
@@ -73,7 +76,7 @@ final class AdminCommands extends Group {
       name = "ceremony",
       mixinStandardHelpOptions = true,
       description = {
-        "The key ceremony: root keys and threshold, online key, expirations, hash bins.",
+        "The key ceremony: root keys and threshold, online key, expirations, hash bins (or --delegations).",
         "Writes the bootstrap payload as rstuf admin ceremony does; send it with tufrepo admin send bootstrap.",
         "Asks interactively for everything not given, unless --answers FILE or --yes."
       })
@@ -98,6 +101,16 @@ final class AdminCommands extends Group {
         description = "The payload's bootstrap timeout in seconds (default ${DEFAULT-VALUE}).")
     int timeout;
 
+    @Option(
+        names = "--delegations",
+        paramLabel = "FILE",
+        description = {
+          "Custom delegated roles instead of hash bins: RSTUF's TUFDelegations JSON",
+          "({\"keys\", \"roles\": [{\"name\", \"terminating\", \"keyids\", \"threshold\", \"paths\",",
+          "\"x-rstuf-expire-policy\"}]}). A keyid written \"online\" becomes the online key."
+        })
+    Path delegations;
+
     CeremonyCmd(Io io) {
       super(io);
     }
@@ -111,7 +124,11 @@ final class AdminCommands extends Group {
       }
       Ceremony.Spec spec = ceremony.resolve(Path.of("ceremony-keys"), null, prompter, timeout);
       Ceremony.Result r = Ceremony.run(spec, Instant.now());
-      writePayload(out, r.payload());
+      JsonObject payload = r.payload();
+      if (delegations != null) {
+        payload = withDelegations(payload, delegations, r.onlineKey().keyId());
+      }
+      writePayload(out, payload);
       List<String> files = new ArrayList<>();
       r.written().forEach(p -> files.add(p.toString()));
       JsonObject data =
@@ -136,6 +153,55 @@ final class AdminCommands extends Group {
       }
       print(data, text.toString());
     }
+  }
+
+  /**
+   * {@code payload} with {@code settings.roles.delegations} from {@code file} instead of bins;
+   * keyid {@code "online"} is replaced by the online key (added to {@code keys}).
+   */
+  static JsonObject withDelegations(JsonObject payload, Path file, String onlineKeyId) {
+    JsonObject d = (JsonObject) LifecycleCommands.DelegationCmds.load(file);
+    Map<String, JsonValue> keys = new LinkedHashMap<>();
+    if (d.get("keys") instanceof JsonObject k) {
+      keys.putAll(k.members());
+    }
+    List<JsonValue> roles = new ArrayList<>();
+    boolean usesOnline = false;
+    for (JsonValue role : ((dev.tufrepo.json.JsonArray) d.get("roles")).values()) {
+      if (!(role instanceof JsonObject ro)) {
+        throw CliException.invalid(file + ": roles: every role must be an object");
+      }
+      Map<String, JsonValue> m = new LinkedHashMap<>(ro.members());
+      if (m.get("keyids") instanceof dev.tufrepo.json.JsonArray ids) {
+        List<JsonValue> fixed = new ArrayList<>();
+        for (JsonValue id : ids.values()) {
+          if (id instanceof JsonString str && str.value().equals("online")) {
+            fixed.add(new JsonString(onlineKeyId));
+            usesOnline = true;
+          } else {
+            fixed.add(id);
+          }
+        }
+        m.put("keyids", new dev.tufrepo.json.JsonArray(fixed));
+      }
+      roles.add(JsonObject.of(m));
+    }
+    if (usesOnline) {
+      JsonValue k = Jsons.at(payload, "metadata", "root", "signed", "keys", onlineKeyId);
+      keys.put(onlineKeyId, k);
+    }
+    Map<String, JsonValue> nd = new LinkedHashMap<>(d.members());
+    nd.put("keys", JsonObject.of(keys));
+    nd.put("roles", new dev.tufrepo.json.JsonArray(roles));
+    Map<String, JsonValue> top = new LinkedHashMap<>(payload.members());
+    Map<String, JsonValue> settings =
+        new LinkedHashMap<>(((JsonObject) payload.get("settings")).members());
+    Map<String, JsonValue> rs = new LinkedHashMap<>(((JsonObject) settings.get("roles")).members());
+    rs.put("bins", dev.tufrepo.json.JsonNull.INSTANCE);
+    rs.put("delegations", JsonObject.of(nd));
+    settings.put("roles", JsonObject.of(rs));
+    top.put("settings", JsonObject.of(settings));
+    return JsonObject.of(top);
   }
 
   @Command(
@@ -222,8 +288,15 @@ final class AdminCommands extends Group {
   @Command(
       name = "metadata",
       mixinStandardHelpOptions = true,
-      description = "Root metadata update (rotation) and signing of pending metadata.",
-      subcommands = {MetadataCmds.Update.class, MetadataCmds.Sign.class})
+      description =
+          "Root metadata update (rotation), signing sessions and forced bumps of online roles.",
+      subcommands = {
+        MetadataCmds.Update.class,
+        MetadataCmds.Sign.class,
+        LifecycleCommands.Pending.class,
+        LifecycleCommands.StopSign.class,
+        LifecycleCommands.Online.class
+      })
   static final class MetadataCmds extends Group {
 
     @Command(

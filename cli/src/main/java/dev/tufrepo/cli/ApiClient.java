@@ -66,15 +66,31 @@ final class ApiClient {
         path);
   }
 
+  Response put(String path, JsonValue body) {
+    byte[] bytes = body == null ? new byte[0] : Json.write(body);
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)),
+        "PUT",
+        path);
+  }
+
   /** POSTs {@code body} and returns {@code data.task_id} of the 202 answer. */
   String submit(String path, JsonValue body) {
-    Response r = post(path, body);
+    return submit("POST", path, body);
+  }
+
+  /** POSTs or PUTs {@code body} and returns {@code data.task_id} of the 202 answer. */
+  String submit(String method, String path, JsonValue body) {
+    Response r = method.equals("PUT") ? put(path, body) : post(path, body);
     if (r.status() != 202 && r.status() != 200) {
       throw failure("POST", path, r);
     }
     String id = Jsons.string(r.body(), "data", "task_id");
     if (id == null) {
-      throw failure("POST", path, r);
+      throw new CliException(
+          Tufrepo.EXIT_INVALID, failure(method, path, r).getMessage() + " (no task was started)");
     }
     return id;
   }

@@ -34,8 +34,10 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "repo",
     mixinStandardHelpOptions = true,
-    description = "Create a local repository (tufrepo-data layout: metadata/, state/, keys/).",
-    subcommands = {RepoCommands.Init.class})
+    description =
+        "Create a local repository (tufrepo-data layout: metadata/, state/, keys/); prune old"
+            + " versions.",
+    subcommands = {RepoCommands.Init.class, RepoCommands.Prune.class})
 final class RepoCommands extends Group {
 
   /** The {@code --repo DIR} option. */
@@ -395,6 +397,84 @@ final class RepoCommands extends Group {
       try (LocalRepo r = LocalRepo.openBootstrapped(repo.dir)) {
         PublishResult pr = r.engine.publish();
         print(publishJson(pr), publishText(pr));
+      }
+    }
+  }
+
+  /**
+   * Parses {@code 30d}, {@code 12h}, {@code 15m}, {@code 90s}, {@code 0} or ISO-8601 {@code PT1H}.
+   */
+  static java.time.Duration duration(String field, String s) {
+    String v = s.strip();
+    try {
+      if (v.equals("0")) {
+        return java.time.Duration.ZERO;
+      }
+      if (v.startsWith("P") || v.startsWith("p")) {
+        return java.time.Duration.parse(v);
+      }
+      long n = Long.parseLong(v.substring(0, v.length() - 1));
+      switch (Character.toLowerCase(v.charAt(v.length() - 1))) {
+        case 'd':
+          return java.time.Duration.ofDays(n);
+        case 'h':
+          return java.time.Duration.ofHours(n);
+        case 'm':
+          return java.time.Duration.ofMinutes(n);
+        case 's':
+          return java.time.Duration.ofSeconds(n);
+        default:
+          break;
+      }
+    } catch (RuntimeException e) {
+      // reported below
+    }
+    throw CliException.invalid(
+        field + ": expected a duration like 30d, 12h, 15m, 90s, 0 or PT1H, got \"" + s + "\"");
+  }
+
+  @Command(
+      name = "prune",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Deletes old consistent-snapshot metadata files.",
+        "Versions beyond the newest --keep of each role that are also older than --min-age;",
+        "never a root, nor anything the current snapshot or timestamp references.",
+        "Run it on a stopped server's data directory (or set retention-keep on serve)."
+      })
+  static final class Prune extends Cmd {
+    @Mixin RepoOption repo;
+
+    @Option(
+        names = "--keep",
+        paramLabel = "N",
+        defaultValue = "10",
+        description = "Keep this many newest versions of each role (default ${DEFAULT-VALUE}).")
+    int keep;
+
+    @Option(
+        names = "--min-age",
+        paramLabel = "DURATION",
+        defaultValue = "7d",
+        description =
+            "Delete only files at least this old: 30d, 12h, 0... (default ${DEFAULT-VALUE}).")
+    String minAge;
+
+    Prune(Io io) {
+      super(io);
+    }
+
+    @Override
+    protected void run() {
+      if (keep < 1) {
+        throw CliException.invalid("keep: must be 1 or more, got " + keep);
+      }
+      java.time.Duration age = duration("min-age", minAge);
+      try (LocalRepo r = LocalRepo.openBootstrapped(repo.dir)) {
+        int n = r.engine.pruneOldVersions(keep, age);
+        print(
+            Jsons.obj("deleted", n, "keep", keep, "min_age_s", age.toSeconds()),
+            "deleted " + n + " old metadata file(s)\n");
       }
     }
   }

@@ -44,8 +44,11 @@ final class ServeCommand extends Cmd {
   @Option(
       names = "--set",
       paramLabel = "NAME=VALUE",
-      description =
-          "Any other server setting, e.g. --set group-commit-ms=200 --set auth-tokens=t=*")
+      description = {
+        "Any other server setting, e.g. --set group-commit-ms=200 --set auth-tokens=t=*;",
+        "retention: --set retention-keep=N (0 = off) retention-min-age=7d retention-interval=1h;",
+        "--set offline-expiry-warning=30d (0 = off) warns before root or an offline role expires."
+      })
   Map<String, String> settings = new LinkedHashMap<>();
 
   @Option(

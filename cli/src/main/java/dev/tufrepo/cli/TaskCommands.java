@@ -3,6 +3,7 @@ package dev.tufrepo.cli;
 import dev.tufrepo.json.JsonBoolean;
 import dev.tufrepo.json.JsonValue;
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,11 +54,23 @@ final class TaskCommands extends Group {
     return sb.toString();
   }
 
-  /** Fails (exit 2) unless the task's final state is SUCCESS with a true status. */
+  /**
+   * Fails (exit 2) unless the task's final state is SUCCESS with a true status and no {@code
+   * details.failed_roles} (delegation tasks succeed with some roles refused, as in RSTUF).
+   */
   static void requireSuccess(String id, JsonValue data) {
     String state = Jsons.string(data, "state");
     JsonValue status = Jsons.at(data, "result", "status");
     if ("SUCCESS".equals(state) && !(status instanceof JsonBoolean b && !b.value())) {
+      if (Jsons.at(data, "result", "details", "failed_roles")
+              instanceof dev.tufrepo.json.JsonArray failed
+          && !failed.values().isEmpty()) {
+        List<String> why = new java.util.ArrayList<>();
+        for (JsonValue f : failed.values()) {
+          why.add(Jsons.string(f, "role") + ": " + Jsons.text(Jsons.at(f, "reason")));
+        }
+        throw CliException.invalid("task " + id + " refused role(s): " + String.join("; ", why));
+      }
       return;
     }
     String error = Jsons.string(data, "result", "error");

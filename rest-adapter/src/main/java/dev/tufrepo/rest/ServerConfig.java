@@ -37,6 +37,12 @@ import java.util.TreeSet;
  * @param jsonLogs log JSON lines instead of text
  * @param fsync force published metadata to disk before the timestamp points at it (default on; off
  *     trades crash safety for publish speed on slow disks)
+ * @param retentionKeep the background retention job keeps this many versions of each role (0 = off,
+ *     the default)
+ * @param retentionMinAge the retention job deletes only files older than this (default 7 days)
+ * @param retentionInterval how often the retention job runs (default 1 hour)
+ * @param offlineExpiryWarning warn when root or an offline role expires within this (default 30
+ *     days; 0 = off)
  */
 public record ServerConfig(
     String host,
@@ -56,7 +62,11 @@ public record ServerConfig(
     Duration refreshInterval,
     Duration requestTimeout,
     boolean jsonLogs,
-    boolean fsync) {
+    boolean fsync,
+    int retentionKeep,
+    Duration retentionMinAge,
+    Duration retentionInterval,
+    Duration offlineExpiryWarning) {
 
   public static final String LOCAL_STORAGE = "LocalStorage";
   public static final String LOCAL_KEY_VAULT = "LocalKeyVault";
@@ -90,7 +100,11 @@ public record ServerConfig(
           new Setting("refresh-interval-s", List.of("TUFREPO_REFRESH_INTERVAL_S"), "60"),
           new Setting("request-timeout-s", List.of("TUFREPO_REQUEST_TIMEOUT_S"), "60"),
           new Setting("log-json", List.of("TUFREPO_LOG_JSON"), "false"),
-          new Setting("fsync", List.of("TUFREPO_FSYNC"), "true"));
+          new Setting("fsync", List.of("TUFREPO_FSYNC"), "true"),
+          new Setting("retention-keep", List.of("TUFREPO_RETENTION_KEEP"), "0"),
+          new Setting("retention-min-age", List.of("TUFREPO_RETENTION_MIN_AGE"), "7d"),
+          new Setting("retention-interval", List.of("TUFREPO_RETENTION_INTERVAL"), "1h"),
+          new Setting("offline-expiry-warning", List.of("TUFREPO_OFFLINE_EXPIRY_WARNING"), "30d"));
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
@@ -138,6 +152,18 @@ public record ServerConfig(
     if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
       throw invalid("request-timeout-s", "must be at least 1 s");
     }
+    if (retentionKeep < 0) {
+      throw invalid("retention-keep", "must be 0 (off) or more, not " + retentionKeep);
+    }
+    if (retentionMinAge == null || retentionMinAge.isNegative()) {
+      throw invalid("retention-min-age", "must be 0 or more");
+    }
+    if (retentionInterval == null || retentionInterval.isNegative() || retentionInterval.isZero()) {
+      throw invalid("retention-interval", "must be more than 0");
+    }
+    if (offlineExpiryWarning == null || offlineExpiryWarning.isNegative()) {
+      throw invalid("offline-expiry-warning", "must be 0 (off) or more");
+    }
   }
 
   private static IllegalArgumentException invalid(String flag, String reason) {
@@ -170,7 +196,9 @@ public record ServerConfig(
         .refreshInterval(refreshInterval)
         .requestTimeout(requestTimeout)
         .jsonLogs(jsonLogs)
-        .fsync(fsync);
+        .fsync(fsync)
+        .retention(retentionKeep, retentionMinAge, retentionInterval)
+        .offlineExpiryWarning(offlineExpiryWarning);
   }
 
   /** The defaults, as {@link #resolve} gives them with no flags and no environment. */
@@ -228,7 +256,41 @@ public record ServerConfig(
     b.requestTimeout(Duration.ofSeconds(number(v, "request-timeout-s")));
     b.jsonLogs(bool(v, "log-json"));
     b.fsync(bool(v, "fsync"));
+    b.retention(
+        (int) number(v, "retention-keep"),
+        duration(v, "retention-min-age"),
+        duration(v, "retention-interval"));
+    b.offlineExpiryWarning(duration(v, "offline-expiry-warning"));
     return b.build();
+  }
+
+  /** {@code 30d}, {@code 12h}, {@code 15m}, {@code 90s}, {@code 0} or ISO-8601 {@code PT1H}. */
+  private static Duration duration(Map<String, String> v, String flag) {
+    String s = v.get(flag);
+    try {
+      if (s.equals("0")) {
+        return Duration.ZERO;
+      }
+      if (s.startsWith("P") || s.startsWith("p")) {
+        return Duration.parse(s);
+      }
+      long n = Long.parseLong(s.substring(0, s.length() - 1));
+      switch (Character.toLowerCase(s.charAt(s.length() - 1))) {
+        case 'd':
+          return Duration.ofDays(n);
+        case 'h':
+          return Duration.ofHours(n);
+        case 'm':
+          return Duration.ofMinutes(n);
+        case 's':
+          return Duration.ofSeconds(n);
+        default:
+          break;
+      }
+    } catch (RuntimeException e) {
+      // reported below
+    }
+    throw invalid(flag, "must be a duration like 30d, 12h, 15m, 90s, 0 or PT1H, not \"" + s + "\"");
   }
 
   private static Path path(String s) {
@@ -305,6 +367,10 @@ public record ServerConfig(
     lines.add("request-timeout-s=" + requestTimeout.toSeconds());
     lines.add("log-json=" + jsonLogs);
     lines.add("fsync=" + fsync);
+    lines.add("retention-keep=" + retentionKeep);
+    lines.add("retention-min-age=" + retentionMinAge);
+    lines.add("retention-interval=" + retentionInterval);
+    lines.add("offline-expiry-warning=" + offlineExpiryWarning);
     return String.join("\n", lines);
   }
 
@@ -342,6 +408,10 @@ public record ServerConfig(
     private Duration requestTimeout = Duration.ofSeconds(60);
     private boolean jsonLogs;
     private boolean fsync = true;
+    private int retentionKeep;
+    private Duration retentionMinAge = Duration.ofDays(7);
+    private Duration retentionInterval = Duration.ofHours(1);
+    private Duration offlineExpiryWarning = Duration.ofDays(30);
 
     Builder() {}
 
@@ -435,6 +505,23 @@ public record ServerConfig(
       return this;
     }
 
+    /**
+     * The background retention job: every {@code every}, keep {@code keep} versions of each role (0
+     * = off) and delete older ones past {@code minAge}.
+     */
+    public Builder retention(int keep, Duration minAge, Duration every) {
+      retentionKeep = keep;
+      retentionMinAge = minAge;
+      retentionInterval = every;
+      return this;
+    }
+
+    /** The window of the offline-role expiry warning (0 = off). */
+    public Builder offlineExpiryWarning(Duration v) {
+      offlineExpiryWarning = v;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           host,
@@ -454,7 +541,11 @@ public record ServerConfig(
           refreshInterval,
           requestTimeout,
           jsonLogs,
-          fsync);
+          fsync,
+          retentionKeep,
+          retentionMinAge,
+          retentionInterval,
+          offlineExpiryWarning);
     }
   }
 }

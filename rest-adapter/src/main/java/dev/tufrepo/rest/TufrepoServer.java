@@ -111,6 +111,10 @@ public final class TufrepoServer implements AutoCloseable {
       if (!c.refreshInterval().isZero()) {
         eb.refreshInterval(c.refreshInterval());
       }
+      eb.offlineExpiryWarning(c.offlineExpiryWarning().isZero() ? null : c.offlineExpiryWarning());
+      if (c.retentionKeep() > 0) {
+        eb.retention(c.retentionKeep(), c.retentionMinAge(), c.retentionInterval());
+      }
       engine = eb.build();
       opened.add(engine);
       taskExecutor = Executors.newFixedThreadPool(2, daemon("tufrepo-task"));
