@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The engine's listener, feeding Micrometer (scraped as Prometheus text at {@code /metrics}):
  * publish duration, bins signed, artifacts published, queue depth, seconds until each role expires,
- * and HTTP request timings.
+ * HTTP request timings, and warnings about offline roles (root, offline delegations) that expire
+ * soon ({@code tufrepo_offline_role_expiry_warnings_total}; their time left is in {@code
+ * tufrepo_role_expires_in_seconds}).
  */
 public final class Metrics implements EngineListener {
   private final PrometheusMeterRegistry registry =
@@ -31,6 +33,7 @@ public final class Metrics implements EngineListener {
   private final Counter accepted;
   private final AtomicLong queueDepth = new AtomicLong();
   private final Map<String, Instant> expiries = new ConcurrentHashMap<>();
+  private final Map<String, Counter> offlineWarnings = new ConcurrentHashMap<>();
 
   public Metrics(Clock clock) {
     this.clock = clock;
@@ -116,5 +119,21 @@ public final class Metrics implements EngineListener {
           .description("Seconds until the role's current metadata expires")
           .register(registry);
     }
+  }
+
+  @Override
+  public void offlineRoleExpiring(String role, Instant expires) {
+    offlineWarnings
+        .computeIfAbsent(
+            role,
+            r ->
+                Counter.builder("tufrepo.offline.role.expiry.warnings")
+                    .tag("role", r)
+                    .description(
+                        "Warnings that an offline role expires within the warning window: its key"
+                            + " holders must sign a new version")
+                    .register(registry))
+        .increment();
+    roleExpires(role, expires);
   }
 }
