@@ -94,6 +94,7 @@ public final class BulkImporter {
     final Instant[] newExpires;
     int added;
     int partIndex;
+    int binsWritten;
 
     Run(RepoState state, Signer signer, Instant now) {
       this.state = state;
@@ -141,7 +142,8 @@ public final class BulkImporter {
     }
     run.added += done.added;
     run.partIndex++;
-    listener.progress("import parts", run.partIndex, 0);
+    run.binsWritten += done.bins.size();
+    listener.progress("import bins", run.binsWritten, run.newVersion.length);
   }
 
   /** Validates and indexes {@code part} in parallel, then applies and signs its bins. */
