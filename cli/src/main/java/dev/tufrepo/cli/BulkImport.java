@@ -37,6 +37,9 @@ import java.util.Map;
 final class BulkImport {
   static final int PARTITIONS = 64;
 
+  /** No row is shorter: a path, a length and 64 hex digits. */
+  private static final int MIN_ROW_BYTES = 68;
+
   /** What the import did. */
   record Result(
       long rows, long unique, int batches, List<PublishResult> publishes, boolean spilled) {}
@@ -72,6 +75,9 @@ final class BulkImport {
     Spill spill = null;
     long rows = 0;
     try {
+      if (totalBytes / MIN_ROW_BYTES > roundRows) {
+        spill = newSpill(); // surely more than one round: do not hold rows only to spill them
+      }
       Artifact a;
       while ((a = reader.next()) != null) {
         check(a, source, reader.line());
@@ -81,10 +87,7 @@ final class BulkImport {
         } else {
           mem.add(a);
           if (mem.size() > roundRows) {
-            spill =
-                new Spill(
-                    repo.dir.resolve(
-                        "import-spill-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
+            spill = newSpill();
             for (Artifact m : mem) {
               spill.write(m);
             }
@@ -176,6 +179,12 @@ final class BulkImport {
     if (!r.isEmpty()) {
       publishes.add(r);
     }
+  }
+
+  private Spill newSpill() throws IOException {
+    return new Spill(
+        repo.dir.resolve(
+            "import-spill-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
   }
 
   private static void check(Artifact a, String source, long line) {

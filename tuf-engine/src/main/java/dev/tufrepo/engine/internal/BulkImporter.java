@@ -253,18 +253,18 @@ public final class BulkImporter {
     Map<String, TargetFile> base = cache.targets(name, version);
     TreeMap<String, TargetFile> targets = new TreeMap<>(Json.CODE_POINT_ORDER);
     targets.putAll(base);
-    // the same path more than once: the last row wins (a stable sort keeps the row order)
-    java.util.Arrays.sort(
-        rows, from, to, (x, y) -> Json.CODE_POINT_ORDER.compare(x.path(), y.path()));
+    // the same path more than once: the last row wins, counted once
     boolean changed = false;
+    int distinct = -base.size();
     for (int i = from; i < to; i++) {
-      if (i + 1 < to && rows[i + 1].path().equals(rows[i].path())) {
-        continue;
+      Artifact a = rows[i];
+      TargetFile prev = targets.put(a.path(), a.info());
+      if (prev != null && prev == base.get(a.path())) {
+        distinct++; // replaces an entry published before
       }
-      TargetFile prev = targets.put(rows[i].path(), rows[i].info());
-      changed |= !rows[i].info().equals(prev);
-      added[chunk]++;
+      changed |= !a.info().equals(prev);
     }
+    added[chunk] += distinct + targets.size();
     if (!changed) {
       return null;
     }
