@@ -91,6 +91,11 @@ public final class Json {
     if (map.isEmpty()) {
       return Collections.emptySortedMap();
     }
+    if (map.size() == 1) { // the usual hashes map: no tree needed to sort one entry
+      Map.Entry<String, ? extends V> e = map.entrySet().iterator().next();
+      return new FrozenSortedMap<>(
+          Objects.requireNonNull(e.getKey(), "key"), Objects.requireNonNull(e.getValue(), "value"));
+    }
     TreeMap<String, V> copy = new TreeMap<>(CODE_POINT_ORDER);
     for (Map.Entry<String, ? extends V> e : map.entrySet()) {
       copy.put(
@@ -136,6 +141,12 @@ public final class Json {
         values[i] = e.getValue();
         i++;
       }
+    }
+
+    /** The map of one entry. */
+    FrozenSortedMap(String key, V value) {
+      keys = new String[] {key};
+      values = new Object[] {value};
     }
 
     private int indexOf(Object key) {

@@ -117,17 +117,40 @@ public final class BulkImporter {
       long fencingToken) {
     long started = System.nanoTime();
     Run run = new Run(state, signer, now);
+    // three stages at once: the caller reads part k+1, the executor signs part k and writes part
+    // k-1 (one write at a time, so one executor thread at most waits for the disk)
     CompletableFuture<PartDone> inFlight = null;
-    while (parts.hasNext()) {
-      List<Artifact> part = parts.next(); // the caller reads the next part meanwhile
-      PartDone previous = inFlight == null ? null : join(inFlight);
-      inFlight = part == null || part.isEmpty() ? null : start(run, part);
-      if (previous != null) {
-        write(run, previous);
+    CompletableFuture<Void> writing = CompletableFuture.completedFuture(null);
+    try {
+      while (parts.hasNext()) {
+        List<Artifact> part = parts.next();
+        PartDone previous = inFlight == null ? null : join(inFlight);
+        inFlight = part == null || part.isEmpty() ? null : start(run, part);
+        if (previous != null) {
+          join(writing);
+          writing = CompletableFuture.runAsync(() -> write(run, previous), executor);
+        }
       }
-    }
-    if (inFlight != null) {
-      write(run, join(inFlight));
+      if (inFlight != null) {
+        PartDone last = join(inFlight);
+        join(writing);
+        writing = CompletableFuture.runAsync(() -> write(run, last), executor);
+      }
+      join(writing);
+    } catch (RuntimeException e) {
+      // let the work already started end before the lease is released
+      for (CompletableFuture<?> f : java.util.Arrays.asList(inFlight, writing)) {
+        if (f != null) {
+          try {
+            f.join();
+          } catch (RuntimeException suppressed) {
+            if (suppressed != e && suppressed.getCause() != e) {
+              e.addSuppressed(suppressed);
+            }
+          }
+        }
+      }
+      throw e;
     }
     return finish(run, fencingToken, started);
   }
