@@ -16,20 +16,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Bulk import with bounded memory. Rows are read and checked one at a time. Up to {@code roundRows}
- * rows are kept in memory and published together. Beyond that, rows are spilled to partition files
- * by hash bin, and then published partition group by partition group: each round touches only its
- * own bins, so every bin is signed and written once, and memory holds one round at a time. A path
- * given more than once keeps its last row.
+ * Bulk import with bounded memory. Rows are read and checked one at a time (errors name the line).
+ * Up to {@code roundRows} rows are kept in memory; beyond that, rows are spilled to partition files
+ * by hash bin range. The partitions are then handed, one at a time, to the engine's bulk path
+ * ({@link dev.tufrepo.engine.RepositoryEngine#importArtifacts}), which signs and writes each
+ * partition's bins while the next partition is read and publishes one snapshot and one timestamp at
+ * the end: every bin is signed and written once, and memory holds a few partitions. The input file
+ * is the durable source: the durable queue is not used, and a failed import can be run again. A
+ * path given more than once keeps its last row. With {@code --no-publish}, or a repository whose
+ * targets are custom delegated roles rather than hash bins, rows go through the durable queue
+ * instead, in rounds of {@code roundRows}.
  */
 final class BulkImport {
   static final int PARTITIONS = 64;
+
+  /** No row is shorter: a path, a length and 64 hex digits. */
+  private static final int MIN_ROW_BYTES = 68;
 
   /** What the import did. */
   record Result(
@@ -66,6 +75,9 @@ final class BulkImport {
     Spill spill = null;
     long rows = 0;
     try {
+      if (totalBytes / MIN_ROW_BYTES > roundRows) {
+        spill = newSpill(); // surely more than one round: do not hold rows only to spill them
+      }
       Artifact a;
       while ((a = reader.next()) != null) {
         check(a, source, reader.line());
@@ -75,10 +87,7 @@ final class BulkImport {
         } else {
           mem.add(a);
           if (mem.size() > roundRows) {
-            spill =
-                new Spill(
-                    repo.dir.resolve(
-                        "import-spill-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
+            spill = newSpill();
             for (Artifact m : mem) {
               spill.write(m);
             }
@@ -93,7 +102,9 @@ final class BulkImport {
               String.format(Locale.ROOT, "%,d rows", rows));
         }
       }
-      if (spill == null) {
+      if (publish && repo.engine.usesSuccinctBins()) {
+        importParts(mem, spill);
+      } else if (spill == null) {
         round(mem);
       } else {
         spill.close();
@@ -131,6 +142,49 @@ final class BulkImport {
       }
     }
     return new Result(rows, unique, batches, publishes, spill != null);
+  }
+
+  /**
+   * The partition of {@code path}: the top bits of its bin index, so a partition holds whole bins.
+   */
+  private int partition(String path) {
+    int bits = Math.min(Integer.numberOfTrailingZeros(PARTITIONS), bitLength);
+    return bits == 0 ? 0 : (int) ((Sha256.prefix32(path) & 0xFFFFFFFFL) >>> (32 - bits));
+  }
+
+  /** Feeds the rows, partition by partition, to the engine's bulk import: one publish. */
+  private void importParts(List<Artifact> mem, Spill spill) throws IOException {
+    Iterator<List<Artifact>> parts;
+    if (spill == null) {
+      List<List<Artifact>> byPart = new ArrayList<>();
+      for (int p = 0; p < PARTITIONS; p++) {
+        byPart.add(new ArrayList<>());
+      }
+      for (Artifact a : mem) {
+        byPart.get(partition(a.path())).add(a);
+      }
+      mem.clear();
+      byPart.removeIf(List::isEmpty);
+      batches = byPart.size();
+      parts = byPart.iterator();
+    } else {
+      spill.close();
+      parts = spill.parts();
+    }
+    if (!parts.hasNext()) {
+      return;
+    }
+    PublishResult r = repo.engine.importArtifacts(parts);
+    unique = r.added();
+    if (!r.isEmpty()) {
+      publishes.add(r);
+    }
+  }
+
+  private Spill newSpill() throws IOException {
+    return new Spill(
+        repo.dir.resolve(
+            "import-spill-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
   }
 
   private static void check(Artifact a, String source, long line) {
@@ -193,12 +247,7 @@ final class BulkImport {
     }
 
     void write(Artifact a) throws IOException {
-      int prefix = Sha256.prefix32(a.path());
-      // the bin index's top bits choose the partition, so a partition holds whole bins
-      int p = (int) ((prefix & 0xFFFFFFFFL) >>> (32 - Integer.numberOfTrailingZeros(PARTITIONS)));
-      if (bitLength < Integer.numberOfTrailingZeros(PARTITIONS)) {
-        p = (int) ((prefix & 0xFFFFFFFFL) >>> (32 - bitLength));
-      }
+      int p = partition(a.path());
       BufferedWriter w = writers[p];
       counts[p]++;
       String path = a.path();
@@ -221,6 +270,60 @@ final class BulkImport {
         w.write(new String(j.toByteArray(), StandardCharsets.UTF_8));
       }
       w.write('\n');
+    }
+
+    /** The non-empty partitions in bin order, each read back (and deleted) when it is reached. */
+    Iterator<List<Artifact>> parts() {
+      return new Iterator<>() {
+        int next = advance(0);
+
+        private int advance(int from) {
+          int p = from;
+          while (p < PARTITIONS && counts[p] == 0) {
+            p++;
+          }
+          return p;
+        }
+
+        @Override
+        public boolean hasNext() {
+          return next < PARTITIONS;
+        }
+
+        @Override
+        public List<Artifact> next() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          int p = next;
+          next = advance(p + 1);
+          batches++;
+          try {
+            List<Artifact> rows = read(p);
+            Files.delete(files[p]);
+            progress.update(
+                "publish",
+                p + 1,
+                PARTITIONS,
+                String.format(Locale.ROOT, "%d/%d partitions", p + 1, PARTITIONS));
+            return rows;
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      };
+    }
+
+    List<Artifact> read(int p) throws IOException {
+      List<Artifact> rows = new ArrayList<>((int) Math.min(counts[p], Integer.MAX_VALUE));
+      try (BufferedReader br = Files.newBufferedReader(files[p], StandardCharsets.UTF_8)) {
+        RowReader rr = new RowReader(br, RowReader.Format.csv, files[p].toString(), true);
+        Artifact x;
+        while ((x = rr.next()) != null) {
+          rows.add(x);
+        }
+      }
+      return rows;
     }
 
     private static boolean plain(String path) {

@@ -90,6 +90,7 @@ public final class RepositoryEngine implements AutoCloseable {
   private final int maxBatchesPerPublish;
   private final Duration offlineExpiryWarning;
   private final Publisher publisher;
+  private final dev.tufrepo.engine.internal.BulkImporter importer;
   private final BinCache cache;
   private final String nodeId;
   private final ReentrantLock lock = new ReentrantLock();
@@ -136,6 +137,16 @@ public final class RepositoryEngine implements AutoCloseable {
             cache,
             b.refreshFraction,
             b.refreshInterval == null ? Duration.ofMinutes(10) : b.refreshInterval.multipliedBy(2),
+            b.verifyBinSignatures,
+            b.listener);
+    this.importer =
+        new dev.tufrepo.engine.internal.BulkImporter(
+            metadataStore,
+            stateStore,
+            executor,
+            parallelism,
+            cache,
+            publisher,
             b.verifyBinSignatures,
             b.listener);
     this.state = StateLoader.load(stateStore, metadataStore).orElse(null);
@@ -244,6 +255,43 @@ public final class RepositoryEngine implements AutoCloseable {
     if (autoPublish != null && batch.publish()) {
       schedulePublish();
     }
+  }
+
+  /**
+   * Imports artifacts in bulk and publishes them at once, without the durable queue: the caller's
+   * input is the durable source, so an import that fails can simply be run again (adding a path
+   * again replaces its entry). Each part must cover bins no other part touches (for instance, the
+   * artifacts of one range of bins); within a part, the last artifact of a path wins. Every
+   * artifact is validated as {@link #submit} validates it. Each part's bins are signed and written
+   * while the next part is read, so memory holds a few parts, not the whole import. One snapshot
+   * and one timestamp follow, after the new state is checked as a client would check it (bin
+   * signatures on a sample). Bins the import does not touch are not refreshed, and queued batches
+   * are left for the next {@link #publish()}, which applies them on top.
+   *
+   * @return what was published; empty when no bin changed
+   * @throws InvalidRequestException naming the artifact and field, or when parts overlap; nothing
+   *     is made visible then
+   * @throws PublishVerificationException if the new state would not satisfy a client
+   */
+  public PublishResult importArtifacts(java.util.Iterator<? extends List<Artifact>> parts) {
+    Objects.requireNonNull(parts, "parts");
+    requireBootstrapped();
+    return underLease(
+        token -> {
+          reloadIfChanged();
+          try {
+            Publisher.Outcome out = importer.run(state, parts, onlineSigner(), now(), token);
+            state = out.state();
+            if (!out.result().isEmpty()) {
+              listener.published(out.result());
+              announceExpiries();
+            }
+            return out.result();
+          } catch (RuntimeException e) {
+            listener.publishFailed(e);
+            throw e;
+          }
+        });
   }
 
   public Optional<TaskRecord> task(String taskId) {

@@ -92,6 +92,11 @@ public final class Json {
     if (map.isEmpty()) {
       return Collections.emptySortedMap();
     }
+    if (map.size() == 1) { // the usual hashes map: no tree needed to sort one entry
+      Map.Entry<String, ? extends V> e = map.entrySet().iterator().next();
+      return new FrozenSortedMap<>(
+          Objects.requireNonNull(e.getKey(), "key"), Objects.requireNonNull(e.getValue(), "value"));
+    }
     TreeMap<String, V> copy = new TreeMap<>(CODE_POINT_ORDER);
     for (Map.Entry<String, ? extends V> e : map.entrySet()) {
       copy.put(
@@ -209,6 +214,11 @@ public final class Json {
     FrozenSortedMap(String[] keys, Object[] values) {
       this.keys = keys;
       this.values = values;
+    }
+
+    /** The map of one entry. */
+    FrozenSortedMap(String key, V value) {
+      this(new String[] {key}, new Object[] {value});
     }
 
     @Override

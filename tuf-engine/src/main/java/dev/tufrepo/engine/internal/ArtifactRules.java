@@ -89,14 +89,23 @@ public final class ArtifactRules {
         }
       }
     }
-    for (String segment : path.split("/", -1)) {
-      if (segment.isEmpty()) {
+    // segments, without splitting (this runs for every artifact of a bulk import)
+    int from = 0;
+    while (from <= path.length()) {
+      int to = path.indexOf('/', from);
+      if (to < 0) {
+        to = path.length();
+      }
+      int len = to - from;
+      if (len == 0) {
         throw new InvalidRequestException(
             field, "must not contain empty segments ('//' or a trailing '/')");
       }
-      if (segment.equals("..") || segment.equals(".")) {
-        throw new InvalidRequestException(field, "must not contain '" + segment + "' segments");
+      if (path.charAt(from) == '.' && (len == 1 || (len == 2 && path.charAt(from + 1) == '.'))) {
+        throw new InvalidRequestException(
+            field, "must not contain '" + path.substring(from, to) + "' segments");
       }
+      from = to + 1;
     }
   }
 
@@ -109,14 +118,15 @@ public final class ArtifactRules {
     }
     for (Map.Entry<String, String> e : info.hashes().entrySet()) {
       Integer len = HASH_HEX_LENGTH.get(e.getKey());
-      String f = field + ".hashes." + e.getKey();
       if (len == null) {
         throw new InvalidRequestException(
-            f, "unsupported hash algorithm (use sha256 and optionally sha512)");
+            field + ".hashes." + e.getKey(),
+            "unsupported hash algorithm (use sha256 and optionally sha512)");
       }
       String hex = e.getValue();
       if (hex.length() != len || !isLowerHex(hex)) {
-        throw new InvalidRequestException(f, "must be " + len + " lowercase hex digits");
+        throw new InvalidRequestException(
+            field + ".hashes." + e.getKey(), "must be " + len + " lowercase hex digits");
       }
     }
     if (!info.unrecognized().isEmpty()) {
