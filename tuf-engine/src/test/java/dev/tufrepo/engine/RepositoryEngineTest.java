@@ -287,6 +287,20 @@ class RepositoryEngineTest {
   }
 
   @Test
+  void addArtifacts_blake2b256Only_asTheRstufCliAndWarehouseSendThem_isPublished() {
+    bootstrapped(16);
+    var blake =
+        new TargetFile(
+            11342,
+            Map.of(
+                "blake2b-256", "716f6e863f744b9ac22c97ec7b76ea5f5908bc5b2f67c61510bfc4751384ea7a"));
+    String task = engine.submit(ArtifactBatch.add(List.of(new Artifact("file1.tar.gz", blake))));
+    engine.publish();
+    assertEquals(TaskStates.SUCCESS, engine.task(task).orElseThrow().state());
+    assertEquals(blake, repo.verify().targets().get("file1.tar.gz"));
+  }
+
+  @Test
   void invalidArtifacts_areRefusedWhole_andNothingIsQueued() {
     bootstrapped(2);
     TargetFile ok = TestRepository.artifact("x", 1).info();
@@ -314,10 +328,20 @@ class RepositoryEngineTest {
                 InvalidRequestException.class,
                 () -> engine.submit(ArtifactBatch.add(List.of(new Artifact("h", badHash)))))
             .field());
-    var blake = new TargetFile(1, Map.of("sha256", "0".repeat(64), "blake2b-256", "0".repeat(64)));
-    assertThrows(
-        InvalidRequestException.class,
-        () -> engine.submit(ArtifactBatch.add(List.of(new Artifact("h", blake)))));
+    var md5 = new TargetFile(1, Map.of("sha256", "0".repeat(64), "md5", "0".repeat(32)));
+    assertEquals(
+        "artifacts[0].info.hashes.md5",
+        assertThrows(
+                InvalidRequestException.class,
+                () -> engine.submit(ArtifactBatch.add(List.of(new Artifact("h", md5)))))
+            .field());
+    var shortBlake = new TargetFile(1, Map.of("blake2b-256", "0".repeat(128)));
+    assertEquals(
+        "artifacts[0].info.hashes.blake2b-256",
+        assertThrows(
+                InvalidRequestException.class,
+                () -> engine.submit(ArtifactBatch.add(List.of(new Artifact("h", shortBlake)))))
+            .field());
     assertEquals(
         "artifacts[1].path",
         assertThrows(

@@ -22,15 +22,26 @@ import java.util.Set;
  *   <li>path: 1 to 4,096 characters, relative ({@code /} separated, no leading {@code /}), no
  *       empty, {@code .} or {@code ..} segment, no backslash, no control character, no lone
  *       surrogate;
- *   <li>hashes: {@code sha256} (64 hex digits) and optionally {@code sha512} (128), lowercase: the
- *       only algorithms go-tuf and sigstore-java accept;
+ *   <li>hashes: at least one, lowercase hex of the algorithm's length, from the algorithms
+ *       securesystemslib (python-tuf, pip) verifies: {@code sha224}, {@code sha256}, {@code
+ *       sha384}, {@code sha512}, {@code blake2b-256} and {@code blake2b} (512 bits). The rstuf CLI
+ *       and PyPI Warehouse send {@code blake2b-256} alone, so it must be accepted; but tuf-js,
+ *       go-tuf and sigstore-java verify only {@code sha256} and {@code sha512} and refuse a target
+ *       listing another algorithm, so registries serving those clients should send sha256;
  *   <li>length: 0 to 2^53-1; custom: integers within 2^53-1, no control character but newline;
  *   <li>a path at most once per batch.
  * </ul>
  */
 public final class ArtifactRules {
   public static final int MAX_PATH_LENGTH = 4096;
-  private static final Map<String, Integer> HASH_HEX_LENGTH = Map.of("sha256", 64, "sha512", 128);
+  private static final Map<String, Integer> HASH_HEX_LENGTH =
+      Map.of(
+          "sha224", 56,
+          "sha256", 64,
+          "sha384", 96,
+          "sha512", 128,
+          "blake2b-256", 64,
+          "blake2b", 128);
 
   private ArtifactRules() {}
 
@@ -113,15 +124,15 @@ public final class ArtifactRules {
     if (info.length() > JsonNumber.MAX_PORTABLE) {
       throw new InvalidRequestException(field + ".length", "must be <= 2^53-1");
     }
-    if (!info.hashes().containsKey("sha256")) {
-      throw new InvalidRequestException(field + ".hashes", "must contain sha256");
+    if (info.hashes().isEmpty()) {
+      throw new InvalidRequestException(field + ".hashes", "must contain at least one hash");
     }
     for (Map.Entry<String, String> e : info.hashes().entrySet()) {
       Integer len = HASH_HEX_LENGTH.get(e.getKey());
       if (len == null) {
         throw new InvalidRequestException(
             field + ".hashes." + e.getKey(),
-            "unsupported hash algorithm (use sha256 and optionally sha512)");
+            "unsupported hash algorithm (use sha256, sha512, sha384, sha224, blake2b-256 or blake2b)");
       }
       String hex = e.getValue();
       if (hex.length() != len || !isLowerHex(hex)) {
