@@ -7,6 +7,7 @@ import dev.tufrepo.storage.RoleVersion;
 import dev.tufrepo.storage.StateStore;
 import dev.tufrepo.storage.StorageException;
 import dev.tufrepo.storage.TaskRecord;
+import dev.tufrepo.storage.TaskSubmission;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -182,6 +183,59 @@ public final class JdbcStateStore implements StateStore {
         c -> {
           putTask(c, task);
           return payload == null ? 0L : insertBatch(c, task.id(), payload);
+        });
+  }
+
+  /** One transaction: the task upserts and the queue inserts each go as one JDBC batch. */
+  @Override
+  public List<Long> enqueueAll(List<TaskSubmission> submissions) {
+    List<TaskSubmission> all = List.copyOf(submissions);
+    if (all.isEmpty()) {
+      return List.of();
+    }
+    return tx.run(
+        "enqueue " + all.size() + " batches",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(upsertTask)) {
+            for (TaskSubmission s : all) {
+              bindTask(ps, s.task());
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
+          long[] seqs = new long[all.size()];
+          int withPayload = 0;
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO queue (task_id, payload) VALUES (?, ?)",
+                  Statement.RETURN_GENERATED_KEYS)) {
+            for (TaskSubmission s : all) {
+              if (s.payload() != null) {
+                ps.setString(1, s.task().id());
+                ps.setBinaryStream(2, new ByteArrayInputStream(s.payload()), s.payload().length);
+                ps.addBatch();
+                withPayload++;
+              }
+            }
+            if (withPayload > 0) {
+              ps.executeBatch();
+              try (ResultSet keys = ps.getGeneratedKeys()) {
+                for (int i = 0; i < all.size(); i++) {
+                  if (all.get(i).payload() != null) {
+                    if (!keys.next()) {
+                      throw new SQLException("the database returned too few seqs for the batches");
+                    }
+                    seqs[i] = keys.getLong(1);
+                  }
+                }
+              }
+            }
+          }
+          List<Long> out = new ArrayList<>(seqs.length);
+          for (long seq : seqs) {
+            out.add(seq);
+          }
+          return List.copyOf(out);
         });
   }
 
@@ -403,16 +457,20 @@ public final class JdbcStateStore implements StateStore {
 
   private void putTask(Connection c, TaskRecord task) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(upsertTask)) {
-      ps.setString(1, task.id());
-      ps.setString(2, task.name());
-      ps.setString(3, task.state());
-      ps.setLong(4, task.updated().toEpochMilli());
-      if (task.result() == null) {
-        ps.setNull(5, Types.VARCHAR);
-      } else {
-        ps.setString(5, task.result());
-      }
+      bindTask(ps, task);
       ps.executeUpdate();
+    }
+  }
+
+  private static void bindTask(PreparedStatement ps, TaskRecord task) throws SQLException {
+    ps.setString(1, task.id());
+    ps.setString(2, task.name());
+    ps.setString(3, task.state());
+    ps.setLong(4, task.updated().toEpochMilli());
+    if (task.result() == null) {
+      ps.setNull(5, Types.VARCHAR);
+    } else {
+      ps.setString(5, task.result());
     }
   }
 
