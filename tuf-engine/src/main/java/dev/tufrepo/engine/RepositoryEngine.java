@@ -5,6 +5,7 @@ import dev.tufrepo.engine.internal.BatchCodec;
 import dev.tufrepo.engine.internal.BinCache;
 import dev.tufrepo.engine.internal.Bootstrapper;
 import dev.tufrepo.engine.internal.DelegationChanges;
+import dev.tufrepo.engine.internal.EnqueueCombiner;
 import dev.tufrepo.engine.internal.Lifecycle;
 import dev.tufrepo.engine.internal.Publisher;
 import dev.tufrepo.engine.internal.RepoState;
@@ -27,6 +28,7 @@ import dev.tufrepo.storage.MetadataStore;
 import dev.tufrepo.storage.QueuedBatch;
 import dev.tufrepo.storage.StateStore;
 import dev.tufrepo.storage.TaskRecord;
+import dev.tufrepo.storage.TaskSubmission;
 import java.lang.ref.SoftReference;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,7 +47,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -77,6 +78,9 @@ public final class RepositoryEngine implements AutoCloseable {
   /** The group commit window of {@link Builder#autoPublish()}. */
   public static final Duration DEFAULT_GROUP_COMMIT_WINDOW = Duration.ofSeconds(1);
 
+  /** The most submissions that one durable enqueue transaction stores. */
+  private static final int MAX_ENQUEUE_GROUP = 512;
+
   private final MetadataStore metadataStore;
   private final StateStore stateStore;
   private final KeyVault keyVault;
@@ -93,8 +97,12 @@ public final class RepositoryEngine implements AutoCloseable {
   private final BinCache cache;
   private final String nodeId;
   private final ReentrantLock lock = new ReentrantLock();
+  private final EnqueueCombiner combiner;
   private final Map<Long, SoftReference<ArtifactBatch>> accepted = new ConcurrentHashMap<>();
-  private final AtomicBoolean publishScheduled = new AtomicBoolean();
+  private final Object publishSchedule = new Object();
+  private boolean publishPending; // guarded by publishSchedule: an automatic publish is scheduled
+  private boolean publishRunning; // guarded by publishSchedule: an automatic publish runs
+  private boolean arrivedDuringPublish; // guarded by publishSchedule
   private final List<ScheduledFuture<?>> timers = new ArrayList<>();
   private volatile RepoState state;
   private volatile Signer signer;
@@ -103,6 +111,15 @@ public final class RepositoryEngine implements AutoCloseable {
   private RepositoryEngine(Builder b) {
     this.metadataStore = Objects.requireNonNull(b.metadataStore, "metadataStore");
     this.stateStore = Objects.requireNonNull(b.stateStore, "stateStore");
+    this.combiner =
+        new EnqueueCombiner(
+            stateStore,
+            MAX_ENQUEUE_GROUP,
+            () -> {
+              if (b.listener != EngineListener.NONE) {
+                b.listener.queueDepth(stateStore.queueDepth());
+              }
+            });
     this.keyVault = Objects.requireNonNull(b.keyVault, "keyVault");
     this.clock = b.clock;
     this.listener = b.listener;
@@ -237,10 +254,11 @@ public final class RepositoryEngine implements AutoCloseable {
     ArtifactRules.check(batch);
     byte[] payload = BatchCodec.encode(batch);
     long seq =
-        stateStore.enqueue(
-            new TaskRecord(taskId, batch.taskName(), TaskStates.PENDING, now(), null), payload);
+        combiner.enqueue(
+            new TaskSubmission(
+                new TaskRecord(taskId, batch.taskName(), TaskStates.PENDING, now(), null),
+                payload));
     accepted.put(seq, new SoftReference<>(batch));
-    listener.queueDepth(stateStore.queueDepth());
     if (autoPublish != null && batch.publish()) {
       schedulePublish();
     }
@@ -389,27 +407,83 @@ public final class RepositoryEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * Group commit: a publish starts one window after the first change that asks for it. Changes that
+   * arrive while a publish runs get the next publish as soon as that one ends, but no sooner than
+   * one window after its start, so that publishes longer than the window run back to back and the
+   * time from acceptance to published stays about one window plus one publish.
+   */
   private void schedulePublish() {
-    if (closed || !publishScheduled.compareAndSet(false, true)) {
-      return;
+    synchronized (publishSchedule) {
+      if (closed || publishPending) {
+        return;
+      }
+      if (publishRunning) {
+        arrivedDuringPublish = true;
+        return;
+      }
+      publishPending = true;
     }
-    scheduler.schedule(
-        () -> {
-          publishScheduled.set(false);
-          boolean again;
-          try {
-            // batches beyond maxBatchesPerPublish wait for another round
-            again = publish().batches() >= maxBatchesPerPublish;
-          } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "automatic publish failed: " + e.getMessage(), e);
-            again = true;
+    scheduleAutoPublish(autoPublish.toMillis());
+  }
+
+  private void scheduleAutoPublish(long delayMillis) {
+    try {
+      scheduler.schedule(this::autoPublishRun, delayMillis, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      synchronized (publishSchedule) {
+        publishPending = false;
+      }
+      if (!closed) {
+        LOG.log(System.Logger.Level.WARNING, "automatic publish not scheduled: " + e.getMessage());
+      }
+    }
+  }
+
+  private void autoPublishRun() {
+    synchronized (publishSchedule) {
+      publishPending = false;
+      publishRunning = true;
+      arrivedDuringPublish = false;
+    }
+    long started = System.nanoTime();
+    boolean failed = false;
+    boolean full;
+    try {
+      // batches beyond maxBatchesPerPublish wait for another round
+      full = publish().batches() >= maxBatchesPerPublish;
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "automatic publish failed: " + e.getMessage(), e);
+      failed = true;
+      full = false;
+    }
+    boolean again;
+    synchronized (publishSchedule) {
+      publishRunning = false;
+      again = !closed && !failed && arrivedDuringPublish && !publishPending;
+      arrivedDuringPublish = false;
+      if (again) {
+        publishPending = true;
+      }
+    }
+    if (!again && !closed && (full || failed)) {
+      try {
+        if (queuedBatchWantsPublish()) {
+          synchronized (publishSchedule) {
+            again = !publishPending;
+            publishPending = true;
           }
-          if (!closed && again && queuedBatchWantsPublish()) {
-            schedulePublish();
-          }
-        },
-        autoPublish.toMillis(),
-        TimeUnit.MILLISECONDS);
+        }
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "automatic publish: " + e.getMessage(), e);
+      }
+    }
+    if (again) {
+      long window = autoPublish.toMillis();
+      long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      // after a failure wait a full window before retrying
+      scheduleAutoPublish(failed ? window : Math.max(0, window - elapsed));
+    }
   }
 
   /** Whether a queued batch asked to be published (publish=false batches wait for a publish). */
