@@ -55,6 +55,24 @@ public interface StateStore extends AutoCloseable {
   /** Queued batches in seq order, at most {@code limit}. */
   List<QueuedBatch> queued(int limit);
 
+  /**
+   * Queued batches in seq order, at most {@code limit}, stopping before the first batch that would
+   * take the total payload size over {@code maxPayloadBytes} (the first batch is always included),
+   * so that a publish can drain a large backlog without loading all of it. This default reads
+   * {@code queued(limit)} and trims it; implementations should stop reading early.
+   */
+  default List<QueuedBatch> queued(int limit, long maxPayloadBytes) {
+    List<QueuedBatch> all = queued(limit);
+    long total = 0;
+    for (int i = 0; i < all.size(); i++) {
+      total += all.get(i).payload().length;
+      if (i > 0 && total > maxPayloadBytes) {
+        return all.subList(0, i);
+      }
+    }
+    return all;
+  }
+
   /** The number of queued batches. */
   long queueDepth();
 

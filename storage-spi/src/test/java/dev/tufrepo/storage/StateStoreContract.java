@@ -301,6 +301,21 @@ public abstract class StateStoreContract {
   }
 
   @Test
+  void queued_withByteBudget_stopsBeforeTheBatchThatExceedsIt_butAlwaysReturnsOne() {
+    List<Long> seqs = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      seqs.add(store.enqueue(task(taskId(i)), payload(i, 100)));
+    }
+    assertEquals(seqs.subList(0, 2), store.queued(10, 250).stream().map(QueuedBatch::seq).toList());
+    assertEquals(
+        seqs.subList(0, 3), store.queued(3, 10_000).stream().map(QueuedBatch::seq).toList());
+    List<QueuedBatch> one = store.queued(10, 1);
+    assertEquals(List.of(seqs.get(0)), one.stream().map(QueuedBatch::seq).toList());
+    assertArrayEquals(payload(0, 100), one.get(0).payload());
+    assertEquals(List.of(), store.queued(0, 1000));
+  }
+
+  @Test
   void queued_negativeLimit_refused() {
     assertThrows(IllegalArgumentException.class, () -> store.queued(-1));
   }

@@ -78,6 +78,12 @@ public final class RepositoryEngine implements AutoCloseable {
   /** The group commit window of {@link Builder#autoPublish()}. */
   public static final Duration DEFAULT_GROUP_COMMIT_WINDOW = Duration.ofSeconds(1);
 
+  /**
+   * The most queued payload bytes one publish drains (at least one batch): large batches are
+   * limited by this, small ones by {@code maxBatchesPerPublish}.
+   */
+  private static final long MAX_DRAIN_PAYLOAD_BYTES = 64L << 20;
+
   /** The most submissions that one durable enqueue transaction stores. */
   private static final int MAX_ENQUEUE_GROUP = 512;
 
@@ -357,7 +363,7 @@ public final class RepositoryEngine implements AutoCloseable {
   }
 
   private List<Publisher.Drained> drain() {
-    List<QueuedBatch> queued = stateStore.queued(maxBatchesPerPublish);
+    List<QueuedBatch> queued = stateStore.queued(maxBatchesPerPublish, MAX_DRAIN_PAYLOAD_BYTES);
     // batches older than the oldest still queued were published (by a submit racing a publish,
     // or by another node): forget them
     long oldest = queued.isEmpty() ? Long.MAX_VALUE : queued.get(0).seq();
@@ -450,8 +456,9 @@ public final class RepositoryEngine implements AutoCloseable {
     boolean failed = false;
     boolean full;
     try {
-      // batches beyond maxBatchesPerPublish wait for another round
-      full = publish().batches() >= maxBatchesPerPublish;
+      // batches beyond the drain limits wait for another round, which follows at once
+      PublishResult r = publish();
+      full = r.batches() > 0 && stateStore.queueDepth() > 0;
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "automatic publish failed: " + e.getMessage(), e);
       failed = true;
@@ -488,7 +495,7 @@ public final class RepositoryEngine implements AutoCloseable {
 
   /** Whether a queued batch asked to be published (publish=false batches wait for a publish). */
   private boolean queuedBatchWantsPublish() {
-    for (QueuedBatch q : stateStore.queued(maxBatchesPerPublish)) {
+    for (QueuedBatch q : stateStore.queued(maxBatchesPerPublish, MAX_DRAIN_PAYLOAD_BYTES)) {
       SoftReference<ArtifactBatch> ref = accepted.get(q.seq());
       ArtifactBatch b = ref == null ? null : ref.get();
       if ((b != null ? b : BatchCodec.decode(q.payload())).publish()) {
@@ -1400,7 +1407,7 @@ public final class RepositoryEngine implements AutoCloseable {
     private String nodeId;
     private long cacheTargets = 2_000_000;
     private boolean verifyBinSignatures = true;
-    private int maxBatchesPerPublish = 10_000;
+    private int maxBatchesPerPublish = 100_000;
     private Duration offlineExpiryWarning = DEFAULT_OFFLINE_EXPIRY_WARNING;
     private Duration retentionEvery;
     private int retentionKeep;

@@ -266,6 +266,39 @@ public final class JdbcStateStore implements StateStore {
   }
 
   @Override
+  public List<QueuedBatch> queued(int limit, long maxPayloadBytes) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must be >= 0");
+    }
+    if (limit == 0) {
+      return List.of();
+    }
+    return tx.run(
+        "read queue",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT seq, task_id, payload FROM queue ORDER BY seq FETCH FIRST ? ROWS ONLY")) {
+            ps.setInt(1, limit);
+            ps.setFetchSize(Math.min(limit, 256));
+            List<QueuedBatch> batches = new ArrayList<>();
+            long total = 0;
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                byte[] payload = readBytes(rs, 3);
+                total += payload.length;
+                if (!batches.isEmpty() && total > maxPayloadBytes) {
+                  break;
+                }
+                batches.add(new QueuedBatch(rs.getLong(1), rs.getString(2), payload));
+              }
+            }
+            return List.copyOf(batches);
+          }
+        });
+  }
+
+  @Override
   public long queueDepth() {
     return tx.run(
         "count queue",
