@@ -250,7 +250,10 @@ public final class RepositoryEngine implements AutoCloseable {
 
   /**
    * Validates {@code batch} as a whole and queues it durably. When this returns, the batch is
-   * acknowledged: it will be published even if the process dies.
+   * acknowledged: it will be published even if the process dies. Concurrent calls share durable
+   * commits: validation runs in the calling thread, then one state store transaction queues the
+   * batches of every caller waiting at that moment; each caller returns once its own batch is
+   * committed, or throws what the commit of its group threw (nothing of the group is queued then).
    *
    * @throws InvalidRequestException naming the first invalid field; nothing is queued then
    * @throws EngineException if the repository is not bootstrapped
@@ -281,8 +284,9 @@ public final class RepositoryEngine implements AutoCloseable {
   // ---------------------------------------------------------------- publishing
 
   /**
-   * Publishes everything queued as one group, together with every role due for refresh. Returns an
-   * empty result when there was nothing to do.
+   * Publishes what is queued as one group (up to 100,000 batches or 64 MiB of queued payload; the
+   * rest waits for the next publish), together with every role due for refresh. Returns an empty
+   * result when there was nothing to do.
    *
    * @throws PublishVerificationException if the new state would not satisfy a client
    * @throws dev.tufrepo.storage.StorageException if storage failed; the tasks are then ERRORED with
