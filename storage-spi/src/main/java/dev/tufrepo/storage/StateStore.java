@@ -37,8 +37,41 @@ public interface StateStore extends AutoCloseable {
    */
   long enqueue(TaskRecord task, byte[] payload);
 
+  /**
+   * Enqueues every submission, in list order, as {@link #enqueue} would, and returns their seqs in
+   * the same order (0 for those without payload). Implementations should store them all in one
+   * transaction, so that the list costs one durable commit and is queued entirely or not at all.
+   * This default loops over {@link #enqueue}: it costs one commit per entry, and when it throws,
+   * the entries before the failing one stay queued.
+   */
+  default List<Long> enqueueAll(List<TaskSubmission> submissions) {
+    List<Long> seqs = new java.util.ArrayList<>(submissions.size());
+    for (TaskSubmission s : submissions) {
+      seqs.add(enqueue(s.task(), s.payload()));
+    }
+    return List.copyOf(seqs);
+  }
+
   /** Queued batches in seq order, at most {@code limit}. */
   List<QueuedBatch> queued(int limit);
+
+  /**
+   * Queued batches in seq order, at most {@code limit}, stopping before the first batch that would
+   * take the total payload size over {@code maxPayloadBytes} (the first batch is always included),
+   * so that a publish can drain a large backlog without loading all of it. This default reads
+   * {@code queued(limit)} and trims it; implementations should stop reading early.
+   */
+  default List<QueuedBatch> queued(int limit, long maxPayloadBytes) {
+    List<QueuedBatch> all = queued(limit);
+    long total = 0;
+    for (int i = 0; i < all.size(); i++) {
+      total += all.get(i).payload().length;
+      if (i > 0 && total > maxPayloadBytes) {
+        return all.subList(0, i);
+      }
+    }
+    return all;
+  }
 
   /** The number of queued batches. */
   long queueDepth();

@@ -227,6 +227,95 @@ public abstract class StateStoreContract {
   }
 
   @Test
+  void enqueueAll_returnsSeqsInListOrderAndStoresEveryTask() {
+    long before = store.enqueue(task(taskId(100)), payload(100, 5));
+    TaskRecord noPayload = new TaskRecord(taskId(2), "bootstrap", "PENDING", T0, null);
+    List<Long> seqs =
+        store.enqueueAll(
+            List.of(
+                new TaskSubmission(task(taskId(1)), payload(1, 10)),
+                new TaskSubmission(noPayload, null),
+                new TaskSubmission(task(taskId(3)), payload(3, 20))));
+    assertEquals(3, seqs.size());
+    assertTrue(seqs.get(0) > before, "seq grows across calls");
+    assertEquals(0L, seqs.get(1));
+    assertTrue(seqs.get(2) > seqs.get(0), "seq grows in list order");
+    assertEquals(Optional.of(task(taskId(1))), store.task(taskId(1)));
+    assertEquals(Optional.of(noPayload), store.task(taskId(2)));
+    assertEquals(Optional.of(task(taskId(3))), store.task(taskId(3)));
+    List<QueuedBatch> queued = store.queued(10);
+    assertEquals(
+        List.of(before, seqs.get(0), seqs.get(2)), queued.stream().map(QueuedBatch::seq).toList());
+    assertEquals(taskId(1), queued.get(1).taskId());
+    assertArrayEquals(payload(1, 10), queued.get(1).payload());
+    assertEquals(taskId(3), queued.get(2).taskId());
+    assertArrayEquals(payload(3, 20), queued.get(2).payload());
+  }
+
+  @Test
+  void enqueueAll_emptyList_queuesNothing() {
+    assertEquals(List.of(), store.enqueueAll(List.of()));
+    assertEquals(0, store.queueDepth());
+  }
+
+  @Test
+  void enqueueAll_oneEntryRefused_nothingQueued() {
+    String tooLong = "f".repeat(300);
+    assertThrows(
+        StorageException.class,
+        () ->
+            store.enqueueAll(
+                List.of(
+                    new TaskSubmission(task(taskId(1)), payload(1, 10)),
+                    new TaskSubmission(task(tooLong), payload(2, 10)))));
+    assertEquals(0, store.queueDepth());
+    assertEquals(Optional.empty(), store.task(taskId(1)));
+  }
+
+  @Test
+  void enqueueAll_concurrently_everySeqDistinctAndQueued() throws Exception {
+    List<List<Long>> perThread =
+        runConcurrently(
+            4,
+            t -> {
+              List<Long> seqs = new ArrayList<>();
+              for (int i = 0; i < 10; i++) {
+                List<TaskSubmission> group = new ArrayList<>();
+                for (int j = 0; j < 5; j++) {
+                  group.add(
+                      new TaskSubmission(task(taskId(t * 1000 + i * 10 + j)), payload(j, 30)));
+                }
+                seqs.addAll(store.enqueueAll(group));
+              }
+              return seqs;
+            });
+    Set<Long> all = new HashSet<>();
+    perThread.forEach(all::addAll);
+    assertEquals(200, all.size());
+    assertEquals(all, Set.copyOf(store.queued(1000).stream().map(QueuedBatch::seq).toList()));
+    for (List<Long> seqs : perThread) {
+      for (int i = 1; i < seqs.size(); i++) {
+        assertTrue(seqs.get(i) > seqs.get(i - 1), "seqs of one thread grow");
+      }
+    }
+  }
+
+  @Test
+  void queued_withByteBudget_stopsBeforeTheBatchThatExceedsIt_butAlwaysReturnsOne() {
+    List<Long> seqs = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      seqs.add(store.enqueue(task(taskId(i)), payload(i, 100)));
+    }
+    assertEquals(seqs.subList(0, 2), store.queued(10, 250).stream().map(QueuedBatch::seq).toList());
+    assertEquals(
+        seqs.subList(0, 3), store.queued(3, 10_000).stream().map(QueuedBatch::seq).toList());
+    List<QueuedBatch> one = store.queued(10, 1);
+    assertEquals(List.of(seqs.get(0)), one.stream().map(QueuedBatch::seq).toList());
+    assertArrayEquals(payload(0, 100), one.get(0).payload());
+    assertEquals(List.of(), store.queued(0, 1000));
+  }
+
+  @Test
   void queued_negativeLimit_refused() {
     assertThrows(IllegalArgumentException.class, () -> store.queued(-1));
   }

@@ -5,6 +5,7 @@ import dev.tufrepo.engine.internal.BatchCodec;
 import dev.tufrepo.engine.internal.BinCache;
 import dev.tufrepo.engine.internal.Bootstrapper;
 import dev.tufrepo.engine.internal.DelegationChanges;
+import dev.tufrepo.engine.internal.EnqueueCombiner;
 import dev.tufrepo.engine.internal.Lifecycle;
 import dev.tufrepo.engine.internal.Publisher;
 import dev.tufrepo.engine.internal.RepoState;
@@ -27,6 +28,7 @@ import dev.tufrepo.storage.MetadataStore;
 import dev.tufrepo.storage.QueuedBatch;
 import dev.tufrepo.storage.StateStore;
 import dev.tufrepo.storage.TaskRecord;
+import dev.tufrepo.storage.TaskSubmission;
 import java.lang.ref.SoftReference;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,7 +47,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -77,6 +78,15 @@ public final class RepositoryEngine implements AutoCloseable {
   /** The group commit window of {@link Builder#autoPublish()}. */
   public static final Duration DEFAULT_GROUP_COMMIT_WINDOW = Duration.ofSeconds(1);
 
+  /**
+   * The most queued payload bytes one publish drains (at least one batch): large batches are
+   * limited by this, small ones by {@code maxBatchesPerPublish}.
+   */
+  private static final long MAX_DRAIN_PAYLOAD_BYTES = 64L << 20;
+
+  /** The most submissions that one durable enqueue transaction stores. */
+  private static final int MAX_ENQUEUE_GROUP = 512;
+
   private final MetadataStore metadataStore;
   private final StateStore stateStore;
   private final KeyVault keyVault;
@@ -94,8 +104,12 @@ public final class RepositoryEngine implements AutoCloseable {
   private final BinCache cache;
   private final String nodeId;
   private final ReentrantLock lock = new ReentrantLock();
+  private final EnqueueCombiner combiner;
   private final Map<Long, SoftReference<ArtifactBatch>> accepted = new ConcurrentHashMap<>();
-  private final AtomicBoolean publishScheduled = new AtomicBoolean();
+  private final Object publishSchedule = new Object();
+  private boolean publishPending; // guarded by publishSchedule: an automatic publish is scheduled
+  private boolean publishRunning; // guarded by publishSchedule: an automatic publish runs
+  private boolean arrivedDuringPublish; // guarded by publishSchedule
   private final List<ScheduledFuture<?>> timers = new ArrayList<>();
   private volatile RepoState state;
   private volatile Signer signer;
@@ -104,6 +118,15 @@ public final class RepositoryEngine implements AutoCloseable {
   private RepositoryEngine(Builder b) {
     this.metadataStore = Objects.requireNonNull(b.metadataStore, "metadataStore");
     this.stateStore = Objects.requireNonNull(b.stateStore, "stateStore");
+    this.combiner =
+        new EnqueueCombiner(
+            stateStore,
+            MAX_ENQUEUE_GROUP,
+            () -> {
+              if (b.listener != EngineListener.NONE) {
+                b.listener.queueDepth(stateStore.queueDepth());
+              }
+            });
     this.keyVault = Objects.requireNonNull(b.keyVault, "keyVault");
     this.clock = b.clock;
     this.listener = b.listener;
@@ -238,7 +261,10 @@ public final class RepositoryEngine implements AutoCloseable {
 
   /**
    * Validates {@code batch} as a whole and queues it durably. When this returns, the batch is
-   * acknowledged: it will be published even if the process dies.
+   * acknowledged: it will be published even if the process dies. Concurrent calls share durable
+   * commits: validation runs in the calling thread, then one state store transaction queues the
+   * batches of every caller waiting at that moment; each caller returns once its own batch is
+   * committed, or throws what the commit of its group threw (nothing of the group is queued then).
    *
    * @throws InvalidRequestException naming the first invalid field; nothing is queued then
    * @throws EngineException if the repository is not bootstrapped
@@ -248,10 +274,11 @@ public final class RepositoryEngine implements AutoCloseable {
     ArtifactRules.check(batch);
     byte[] payload = BatchCodec.encode(batch);
     long seq =
-        stateStore.enqueue(
-            new TaskRecord(taskId, batch.taskName(), TaskStates.PENDING, now(), null), payload);
+        combiner.enqueue(
+            new TaskSubmission(
+                new TaskRecord(taskId, batch.taskName(), TaskStates.PENDING, now(), null),
+                payload));
     accepted.put(seq, new SoftReference<>(batch));
-    listener.queueDepth(stateStore.queueDepth());
     if (autoPublish != null && batch.publish()) {
       schedulePublish();
     }
@@ -305,8 +332,9 @@ public final class RepositoryEngine implements AutoCloseable {
   // ---------------------------------------------------------------- publishing
 
   /**
-   * Publishes everything queued as one group, together with every role due for refresh. Returns an
-   * empty result when there was nothing to do.
+   * Publishes what is queued as one group (up to 100,000 batches or 64 MiB of queued payload; the
+   * rest waits for the next publish), together with every role due for refresh. Returns an empty
+   * result when there was nothing to do.
    *
    * @throws PublishVerificationException if the new state would not satisfy a client
    * @throws dev.tufrepo.storage.StorageException if storage failed; the tasks are then ERRORED with
@@ -387,7 +415,7 @@ public final class RepositoryEngine implements AutoCloseable {
   }
 
   private List<Publisher.Drained> drain() {
-    List<QueuedBatch> queued = stateStore.queued(maxBatchesPerPublish);
+    List<QueuedBatch> queued = stateStore.queued(maxBatchesPerPublish, MAX_DRAIN_PAYLOAD_BYTES);
     // batches older than the oldest still queued were published (by a submit racing a publish,
     // or by another node): forget them
     long oldest = queued.isEmpty() ? Long.MAX_VALUE : queued.get(0).seq();
@@ -437,32 +465,89 @@ public final class RepositoryEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * Group commit: a publish starts one window after the first change that asks for it. Changes that
+   * arrive while a publish runs get the next publish as soon as that one ends, but no sooner than
+   * one window after its start, so that publishes longer than the window run back to back and the
+   * time from acceptance to published stays about one window plus one publish.
+   */
   private void schedulePublish() {
-    if (closed || !publishScheduled.compareAndSet(false, true)) {
-      return;
+    synchronized (publishSchedule) {
+      if (closed || publishPending) {
+        return;
+      }
+      if (publishRunning) {
+        arrivedDuringPublish = true;
+        return;
+      }
+      publishPending = true;
     }
-    scheduler.schedule(
-        () -> {
-          publishScheduled.set(false);
-          boolean again;
-          try {
-            // batches beyond maxBatchesPerPublish wait for another round
-            again = publish().batches() >= maxBatchesPerPublish;
-          } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "automatic publish failed: " + e.getMessage(), e);
-            again = true;
+    scheduleAutoPublish(autoPublish.toMillis());
+  }
+
+  private void scheduleAutoPublish(long delayMillis) {
+    try {
+      scheduler.schedule(this::autoPublishRun, delayMillis, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      synchronized (publishSchedule) {
+        publishPending = false;
+      }
+      if (!closed) {
+        LOG.log(System.Logger.Level.WARNING, "automatic publish not scheduled: " + e.getMessage());
+      }
+    }
+  }
+
+  private void autoPublishRun() {
+    synchronized (publishSchedule) {
+      publishPending = false;
+      publishRunning = true;
+      arrivedDuringPublish = false;
+    }
+    long started = System.nanoTime();
+    boolean failed = false;
+    boolean full;
+    try {
+      // batches beyond the drain limits wait for another round, which follows at once
+      PublishResult r = publish();
+      full = r.batches() > 0 && stateStore.queueDepth() > 0;
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "automatic publish failed: " + e.getMessage(), e);
+      failed = true;
+      full = false;
+    }
+    boolean again;
+    synchronized (publishSchedule) {
+      publishRunning = false;
+      again = !closed && !failed && arrivedDuringPublish && !publishPending;
+      arrivedDuringPublish = false;
+      if (again) {
+        publishPending = true;
+      }
+    }
+    if (!again && !closed && (full || failed)) {
+      try {
+        if (queuedBatchWantsPublish()) {
+          synchronized (publishSchedule) {
+            again = !publishPending;
+            publishPending = true;
           }
-          if (!closed && again && queuedBatchWantsPublish()) {
-            schedulePublish();
-          }
-        },
-        autoPublish.toMillis(),
-        TimeUnit.MILLISECONDS);
+        }
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "automatic publish: " + e.getMessage(), e);
+      }
+    }
+    if (again) {
+      long window = autoPublish.toMillis();
+      long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      // after a failure wait a full window before retrying
+      scheduleAutoPublish(failed ? window : Math.max(0, window - elapsed));
+    }
   }
 
   /** Whether a queued batch asked to be published (publish=false batches wait for a publish). */
   private boolean queuedBatchWantsPublish() {
-    for (QueuedBatch q : stateStore.queued(maxBatchesPerPublish)) {
+    for (QueuedBatch q : stateStore.queued(maxBatchesPerPublish, MAX_DRAIN_PAYLOAD_BYTES)) {
       SoftReference<ArtifactBatch> ref = accepted.get(q.seq());
       ArtifactBatch b = ref == null ? null : ref.get();
       if ((b != null ? b : BatchCodec.decode(q.payload())).publish()) {
@@ -1383,7 +1468,7 @@ public final class RepositoryEngine implements AutoCloseable {
     private String nodeId;
     private long cacheTargets = 2_000_000;
     private boolean verifyBinSignatures;
-    private int maxBatchesPerPublish = 10_000;
+    private int maxBatchesPerPublish = 100_000;
     private Duration offlineExpiryWarning = DEFAULT_OFFLINE_EXPIRY_WARNING;
     private Duration retentionEvery;
     private int retentionKeep;

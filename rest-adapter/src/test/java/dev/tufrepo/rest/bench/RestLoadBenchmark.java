@@ -69,7 +69,15 @@ public final class RestLoadBenchmark {
                 .build())) {
       HttpClient http =
           HttpClient.newBuilder()
-              .executor(Executors.newFixedThreadPool(4))
+              .executor(
+                  Executors.newFixedThreadPool(
+                      4,
+                      r -> {
+                        // daemon threads: the JVM exits once the report is printed
+                        Thread t = new Thread(r, "load-http");
+                        t.setDaemon(true);
+                        return t;
+                      }))
               .connectTimeout(Duration.ofSeconds(5))
               .build();
       URI base = server.baseUri();

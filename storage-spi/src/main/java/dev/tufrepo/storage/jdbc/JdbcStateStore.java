@@ -7,6 +7,7 @@ import dev.tufrepo.storage.RoleVersion;
 import dev.tufrepo.storage.StateStore;
 import dev.tufrepo.storage.StorageException;
 import dev.tufrepo.storage.TaskRecord;
+import dev.tufrepo.storage.TaskSubmission;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -185,6 +186,59 @@ public final class JdbcStateStore implements StateStore {
         });
   }
 
+  /** One transaction: the task upserts and the queue inserts each go as one JDBC batch. */
+  @Override
+  public List<Long> enqueueAll(List<TaskSubmission> submissions) {
+    List<TaskSubmission> all = List.copyOf(submissions);
+    if (all.isEmpty()) {
+      return List.of();
+    }
+    return tx.run(
+        "enqueue " + all.size() + " batches",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(upsertTask)) {
+            for (TaskSubmission s : all) {
+              bindTask(ps, s.task());
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
+          long[] seqs = new long[all.size()];
+          int withPayload = 0;
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO queue (task_id, payload) VALUES (?, ?)",
+                  Statement.RETURN_GENERATED_KEYS)) {
+            for (TaskSubmission s : all) {
+              if (s.payload() != null) {
+                ps.setString(1, s.task().id());
+                ps.setBinaryStream(2, new ByteArrayInputStream(s.payload()), s.payload().length);
+                ps.addBatch();
+                withPayload++;
+              }
+            }
+            if (withPayload > 0) {
+              ps.executeBatch();
+              try (ResultSet keys = ps.getGeneratedKeys()) {
+                for (int i = 0; i < all.size(); i++) {
+                  if (all.get(i).payload() != null) {
+                    if (!keys.next()) {
+                      throw new SQLException("the database returned too few seqs for the batches");
+                    }
+                    seqs[i] = keys.getLong(1);
+                  }
+                }
+              }
+            }
+          }
+          List<Long> out = new ArrayList<>(seqs.length);
+          for (long seq : seqs) {
+            out.add(seq);
+          }
+          return List.copyOf(out);
+        });
+  }
+
   @Override
   public List<QueuedBatch> queued(int limit) {
     if (limit < 0) {
@@ -204,6 +258,39 @@ public final class JdbcStateStore implements StateStore {
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 batches.add(new QueuedBatch(rs.getLong(1), rs.getString(2), readBytes(rs, 3)));
+              }
+            }
+            return List.copyOf(batches);
+          }
+        });
+  }
+
+  @Override
+  public List<QueuedBatch> queued(int limit, long maxPayloadBytes) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must be >= 0");
+    }
+    if (limit == 0) {
+      return List.of();
+    }
+    return tx.run(
+        "read queue",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT seq, task_id, payload FROM queue ORDER BY seq FETCH FIRST ? ROWS ONLY")) {
+            ps.setInt(1, limit);
+            ps.setFetchSize(Math.min(limit, 256));
+            List<QueuedBatch> batches = new ArrayList<>();
+            long total = 0;
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                byte[] payload = readBytes(rs, 3);
+                total += payload.length;
+                if (!batches.isEmpty() && total > maxPayloadBytes) {
+                  break;
+                }
+                batches.add(new QueuedBatch(rs.getLong(1), rs.getString(2), payload));
               }
             }
             return List.copyOf(batches);
@@ -445,16 +532,20 @@ public final class JdbcStateStore implements StateStore {
 
   private void putTask(Connection c, TaskRecord task) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(upsertTask)) {
-      ps.setString(1, task.id());
-      ps.setString(2, task.name());
-      ps.setString(3, task.state());
-      ps.setLong(4, task.updated().toEpochMilli());
-      if (task.result() == null) {
-        ps.setNull(5, Types.VARCHAR);
-      } else {
-        ps.setString(5, task.result());
-      }
+      bindTask(ps, task);
       ps.executeUpdate();
+    }
+  }
+
+  private static void bindTask(PreparedStatement ps, TaskRecord task) throws SQLException {
+    ps.setString(1, task.id());
+    ps.setString(2, task.name());
+    ps.setString(3, task.state());
+    ps.setLong(4, task.updated().toEpochMilli());
+    if (task.result() == null) {
+      ps.setNull(5, Types.VARCHAR);
+    } else {
+      ps.setString(5, task.result());
     }
   }
 
