@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,12 +41,7 @@ class LifecycleCommandsTest {
   private Map<String, String> serverSettings = Map.of();
 
   private void start() {
-    Map<String, String> flags = new HashMap<>(serverSettings);
-    flags.put("port", "0");
-    flags.put("data-dir", dir.resolve("server").toString());
-    flags.put("group-commit-ms", "20");
-    flags.put("refresh-interval-s", "0");
-    server = TufrepoServer.start(ServerConfig.resolve(flags, Map.of()));
+    server = TestServers.start(dir.resolve("server"), serverSettings);
     url = server.baseUri().toString();
   }
 

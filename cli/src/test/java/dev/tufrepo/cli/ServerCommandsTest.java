@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tufrepo.json.JsonNumber;
 import dev.tufrepo.json.JsonValue;
-import dev.tufrepo.rest.ServerConfig;
 import dev.tufrepo.rest.TufrepoServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,12 +23,7 @@ class ServerCommandsTest {
   private String url;
 
   private void start(Map<String, String> extra) {
-    java.util.Map<String, String> flags = new java.util.HashMap<>(extra);
-    flags.put("port", "0");
-    flags.put("data-dir", dir.resolve("server").toString());
-    flags.put("group-commit-ms", "20");
-    flags.put("refresh-interval-s", "0");
-    server = TufrepoServer.start(ServerConfig.resolve(flags, Map.of()));
+    server = TestServers.start(dir.resolve("server"), extra);
     url = server.baseUri().toString();
   }
 

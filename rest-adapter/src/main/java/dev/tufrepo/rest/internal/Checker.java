@@ -59,39 +59,53 @@ public final class Checker {
   }
 
   public JsonObject object(JsonObject parent, String name, List<Object> at, boolean required) {
-    JsonValue v = member(parent, name, at, required);
-    if (v == null) {
-      return null;
-    }
-    if (v instanceof JsonObject o) {
-      return o;
-    }
-    add(required ? "model_attributes_type" : "dict_type", at, MODEL_MSG, v);
-    return null;
+    return typed(
+        parent,
+        name,
+        at,
+        required,
+        JsonObject.class,
+        required ? "model_attributes_type" : "dict_type",
+        MODEL_MSG);
   }
 
   /** A map-typed field ({@code dict[str, X]}): pydantic's {@code dict_type}. */
   public JsonObject dict(JsonObject parent, String name, List<Object> at, boolean required) {
-    JsonValue v = member(parent, name, at, required);
-    if (v == null) {
-      return null;
-    }
-    if (v instanceof JsonObject o) {
-      return o;
-    }
-    add("dict_type", at, "Input should be a valid dictionary", v);
-    return null;
+    return typed(
+        parent,
+        name,
+        at,
+        required,
+        JsonObject.class,
+        "dict_type",
+        "Input should be a valid dictionary");
   }
 
   public JsonArray list(JsonObject parent, String name, List<Object> at, boolean required) {
+    return typed(
+        parent, name, at, required, JsonArray.class, "list_type", "Input should be a valid list");
+  }
+
+  /**
+   * The member {@code name} when it has {@code type}; otherwise records pydantic's {@code
+   * errorType} with {@code message} (or the missing-field error) and returns null.
+   */
+  private <T extends JsonValue> T typed(
+      JsonObject parent,
+      String name,
+      List<Object> at,
+      boolean required,
+      Class<T> type,
+      String errorType,
+      String message) {
     JsonValue v = member(parent, name, at, required);
     if (v == null) {
       return null;
     }
-    if (v instanceof JsonArray a) {
-      return a;
+    if (type.isInstance(v)) {
+      return type.cast(v);
     }
-    add("list_type", at, "Input should be a valid list", v);
+    add(errorType, at, message, v);
     return null;
   }
 

@@ -103,16 +103,7 @@ public final class JdbcStateStore implements StateStore {
   public Optional<String> setting(String key) {
     Objects.requireNonNull(key, "key");
     return tx.run(
-        "read setting",
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement("SELECT value FROM settings WHERE key = ?")) {
-            ps.setString(1, key);
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-            }
-          }
-        });
+        "read setting", c -> oneString(c, "SELECT value FROM settings WHERE key = ?", key));
   }
 
   @Override
@@ -453,15 +444,7 @@ public final class JdbcStateStore implements StateStore {
     Objects.requireNonNull(role, "role");
     return tx.run(
         "read signing session",
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement("SELECT json FROM signing_sessions WHERE role = ?")) {
-            ps.setString(1, role);
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-            }
-          }
-        });
+        c -> oneString(c, "SELECT json FROM signing_sessions WHERE role = ?", role));
   }
 
   @Override
@@ -579,6 +562,17 @@ public final class JdbcStateStore implements StateStore {
           upsert.setString(2, e.getValue());
           upsert.executeUpdate();
         }
+      }
+    }
+  }
+
+  /** The first column of the row {@code query} selects by its one string parameter. */
+  private static Optional<String> oneString(Connection c, String query, String param)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(query)) {
+      ps.setString(1, param);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
       }
     }
   }
