@@ -182,6 +182,62 @@ public final class Json {
     }
   }
 
+  /**
+   * An immutable copy of {@code base} with {@code count} changes applied: key {@code keys[i]} gets
+   * {@code values[i]}, or is removed when that value is null. The changed keys must be strictly
+   * ascending in {@link #CODE_POINT_ORDER}. Each change costs a binary search and the unchanged
+   * runs between them are copied whole, so changing a few members of a large map compares a few
+   * keys, not all of them.
+   *
+   * @throws IllegalArgumentException if the keys are not strictly ascending
+   */
+  public static <V> SortedMap<String, V> withChanges(
+      Map<String, ? extends V> base, String[] keys, Object[] values, int count) {
+    Objects.checkFromToIndex(0, count, Math.min(keys.length, values.length));
+    for (int i = 1; i < count; i++) {
+      if (compareCodePoints(keys[i - 1], keys[i]) >= 0) {
+        throw new IllegalArgumentException(
+            "changed keys are not strictly ascending at \"" + keys[i] + "\"");
+      }
+    }
+    SortedMap<String, V> sorted = sortedMap(base);
+    String[] oldKeys;
+    Object[] oldValues;
+    if (sorted instanceof FrozenSortedMap<?> f) {
+      oldKeys = f.keys;
+      oldValues = f.values;
+    } else {
+      oldKeys = new String[0]; // the empty map
+      oldValues = new Object[0];
+    }
+    String[] outKeys = new String[oldKeys.length + count];
+    Object[] outValues = new Object[outKeys.length];
+    int from = 0; // next old index to copy
+    int n = 0;
+    for (int i = 0; i < count; i++) {
+      String key = Objects.requireNonNull(keys[i], "key");
+      int at = Arrays.binarySearch(oldKeys, from, oldKeys.length, key, CODE_POINT_ORDER);
+      int end = at >= 0 ? at : -at - 1; // old members before the changed key
+      System.arraycopy(oldKeys, from, outKeys, n, end - from);
+      System.arraycopy(oldValues, from, outValues, n, end - from);
+      n += end - from;
+      from = at >= 0 ? at + 1 : end;
+      if (values[i] != null) {
+        outKeys[n] = key;
+        outValues[n++] = values[i];
+      }
+    }
+    System.arraycopy(oldKeys, from, outKeys, n, oldKeys.length - from);
+    System.arraycopy(oldValues, from, outValues, n, oldKeys.length - from);
+    n += oldKeys.length - from;
+    if (n == 0) {
+      return Collections.emptySortedMap();
+    }
+    return new FrozenSortedMap<>(
+        n == outKeys.length ? outKeys : Arrays.copyOf(outKeys, n),
+        n == outValues.length ? outValues : Arrays.copyOf(outValues, n));
+  }
+
   static <V> SortedMap<String, V> sortedCopy(SortedMap<String, V> map) {
     return sortedMap(map);
   }

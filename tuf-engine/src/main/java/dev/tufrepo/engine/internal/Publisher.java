@@ -86,7 +86,11 @@ public final class Publisher {
   public record Outcome(RepoState state, PublishResult result, List<TaskRecord> tasks) {}
 
   /** An add or remove, with where its outcome goes. */
-  private record Op(int index, int batch, String path, TargetFile info) {}
+  private record Op(int index, int batch, String path, TargetFile info, boolean plain) {
+    Op(int index, int batch, String path, TargetFile info) {
+      this(index, batch, path, info, noSurrogateRange(path));
+    }
+  }
 
   private record BinWork(String bin, int index, List<Op> ops) {}
 
@@ -500,28 +504,81 @@ public final class Publisher {
       boolean[] notFound) {
     int version = state.version(w.bin);
     Map<String, TargetFile> base = cache.targets(w.bin, version);
-    TreeMap<String, TargetFile> targets = new TreeMap<>(Json.CODE_POINT_ORDER);
-    targets.putAll(base);
-    boolean changed = false;
-    for (Op op : w.ops) {
-      if (op.info != null) {
-        TargetFile prev = targets.put(op.path, op.info);
-        changed |= !op.info.equals(prev);
-      } else if (targets.remove(op.path) != null) {
-        changed = true;
-      } else {
-        notFound[op.index] = true;
-      }
-    }
+    Changes changes = changes(base, w.ops, notFound);
     Instant oldExpires = state.binExpires().get(w.bin);
     boolean refresh = force || due(oldExpires, state.settings().expiration(w.bin), now);
-    if (!changed && !refresh) {
+    if (!changes.changed && !refresh) {
       return new BinDone(w.bin, null, base, false);
     }
-    Map<String, TargetFile> frozen = Json.freeze(targets);
-    Targets t = new Targets(Signed.SPEC_VERSION, version + 1, expires, frozen, null, Map.of());
+    Map<String, TargetFile> next =
+        changes.count == 0
+            ? base
+            : Json.withChanges(base, changes.paths, changes.values, changes.count);
+    Targets t = new Targets(Signed.SPEC_VERSION, version + 1, expires, next, null, Map.of());
     SignedFile<Targets> file = signing.sign(w.bin, t);
-    return new BinDone(w.bin, file, frozen, changed);
+    return new BinDone(w.bin, file, next, changes.changed);
+  }
+
+  /**
+   * The net effect of a bin's operations on {@code base}: for each path touched, its last value
+   * (null: removed), in path order. The operations run in acceptance order per path, so an add
+   * after a remove re-adds, and a remove of a path that is absent at that point is reported as not
+   * found in {@code notFound}.
+   */
+  private record Changes(String[] paths, Object[] values, int count, boolean changed) {}
+
+  /**
+   * Paths in code point order. That is UTF-16 order unless both strings have a char from U+D800 up
+   * where they first differ, so the JDK's vectorized compareTo serves whenever one path has none.
+   */
+  private static final java.util.Comparator<Op> BY_PATH =
+      (a, b) ->
+          a.plain || b.plain
+              ? a.path.compareTo(b.path)
+              : Json.CODE_POINT_ORDER.compare(a.path, b.path);
+
+  private static Changes changes(
+      Map<String, TargetFile> base, List<Op> binOps, boolean[] notFound) {
+    Op[] ops = binOps.toArray(new Op[0]);
+    if (ops.length > 1) {
+      java.util.Arrays.sort(ops, BY_PATH); // stable: acceptance order within a path
+    }
+    String[] paths = new String[ops.length];
+    Object[] values = new Object[ops.length];
+    int count = 0;
+    boolean changed = false;
+    for (int i = 0; i < ops.length; ) {
+      String path = ops[i].path;
+      TargetFile before = base.get(path);
+      TargetFile current = before;
+      for (; i < ops.length && ops[i].path.equals(path); i++) {
+        Op op = ops[i];
+        if (op.info != null) {
+          changed |= !op.info.equals(current);
+          current = op.info;
+        } else if (current != null) {
+          current = null;
+          changed = true;
+        } else {
+          notFound[op.index] = true;
+        }
+      }
+      if (current != before) {
+        paths[count] = path;
+        values[count++] = current;
+      }
+    }
+    return new Changes(paths, values, count, changed);
+  }
+
+  /** Whether {@code s} has no char from U+D800 up (surrogates and U+E000..U+FFFF). */
+  private static boolean noSurrogateRange(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0xD800) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private int[] binIndexes(List<Op> ops, RoleMap bins) {
