@@ -250,37 +250,95 @@ public final class Publisher {
         refreshed++;
       }
     }
-    // 2. apply, sign and check each touched bin, in parallel
+    // 2. apply each touched bin's changes, in parallel; the new versions are then known
     boolean[] notFound = new boolean[ops.size()];
+    List<Applied> applied =
+        parallel(work, w -> apply(state, w, now, forceAll || forced.contains(w.bin), notFound));
+    List<Applied> toSign = new ArrayList<>(applied.size());
+    for (Applied a : applied) {
+      if (a.sign) {
+        toSign.add(a);
+      }
+    }
+    trace.mark("apply");
+    // 3. sign the changed bins on the executor while this thread builds the rest
     BinSigning signing = new BinSigning(state, signer, verifyBinSignatures);
-    int total = work.size();
+    int total = toSign.size();
     java.util.concurrent.atomic.AtomicInteger signed =
         new java.util.concurrent.atomic.AtomicInteger();
-    List<BinDone> done =
-        parallel(
-            work,
-            w -> {
-              BinDone d =
-                  applyBin(
-                      state,
-                      w,
-                      now.plus(settings.expiration(w.bin)),
-                      signing,
-                      now,
-                      forceAll || forced.contains(w.bin),
-                      notFound);
-              if (d.file != null) {
-                group.add(d.file.versionedName(d.bin), d.file.bytes());
-              }
+    CompletableFuture<List<BinDone>> signingBins =
+        parallelAsync(
+            toSign,
+            a -> {
+              Targets t =
+                  new Targets(
+                      Signed.SPEC_VERSION,
+                      a.version,
+                      now.plus(settings.expiration(a.bin)),
+                      a.targets,
+                      null,
+                      Map.of());
+              SignedFile<Targets> file = signing.sign(a.bin, t);
+              group.add(file.versionedName(a.bin), file.bytes());
               int n = signed.incrementAndGet();
               if (n % 1024 == 0 || n == total) {
                 listener.progress("sign bins", n, total);
               }
-              return d;
+              return new BinDone(a.bin, file, a.targets, a.changed);
             });
+    try {
+      return finish(
+          previous,
+          state,
+          drained,
+          force,
+          signer,
+          now,
+          fencingToken,
+          newRoot,
+          roleFiles,
+          rotated,
+          refreshed,
+          ops,
+          binOf,
+          bins,
+          notFound,
+          toSign,
+          signingBins,
+          group,
+          trace,
+          started);
+    } catch (RuntimeException | Error e) {
+      // no signing thread may still add to the group when it closes; e is the failure to report
+      signingBins.handle((list, failure) -> null).join();
+      throw e;
+    }
+  }
 
-    trace.mark("bins");
-    // 3. targets, snapshot, timestamp
+  /** Targets, snapshot, timestamp, checks, task results, then durable and visible. */
+  private Outcome finish(
+      RepoState previous,
+      RepoState state,
+      List<Drained> drained,
+      Set<String> force,
+      Signer signer,
+      Instant now,
+      long fencingToken,
+      NewRoot newRoot,
+      Map<String, SignedFile<Targets>> roleFiles,
+      boolean rotated,
+      int refreshed,
+      List<Op> ops,
+      int[] binOf,
+      RoleMap bins,
+      boolean[] notFound,
+      List<Applied> toSign,
+      CompletableFuture<List<BinDone>> signingBins,
+      MetadataStore.WriteGroup group,
+      Trace trace,
+      long started) {
+    RepositorySettings settings = state.settings();
+    // 4. targets, snapshot, timestamp
     SignedFile<Targets> targets = state.targets();
     boolean newTargets =
         rotated
@@ -301,21 +359,17 @@ public final class Publisher {
     Map<String, Integer> published = new TreeMap<>();
     Snapshot prevSnap = state.snapshot().metadata().signed();
     TreeMap<String, MetaFile> meta = null;
-    for (BinDone d : done) {
-      if (d.file == null) {
-        continue;
-      }
+    for (Applied a : toSign) {
       if (meta == null) {
         meta = new TreeMap<>(Json.CODE_POINT_ORDER);
         meta.putAll(prevSnap.meta());
         newBinExpires = new HashMap<>(state.binExpires());
       }
-      int v = d.file.metadata().signed().version();
-      meta.put(d.bin + ".json", MetaFile.of(v));
-      Instant binExpires = d.file.metadata().signed().expires();
-      versions.put(d.bin, new RoleVersion(v, binExpires));
-      newBinExpires.put(d.bin, binExpires);
-      published.put(d.bin, v);
+      meta.put(a.bin + ".json", MetaFile.of(a.version));
+      Instant binExpires = now.plus(settings.expiration(a.bin));
+      versions.put(a.bin, new RoleVersion(a.version, binExpires));
+      newBinExpires.put(a.bin, binExpires);
+      published.put(a.bin, a.version);
     }
     if (newTargets) {
       if (meta == null) {
@@ -390,8 +444,17 @@ public final class Publisher {
 
     trace.mark("snapshot+timestamp");
     RepoState next = state.with(targets, snapshot, timestamp, newBinExpires);
-    if (newTimestamp || newRoot != null) {
+    boolean check = newTimestamp || newRoot != null;
+    if (check) {
       ClientCheck.checkTopLevel(newTimestamp ? previous : null, next, now);
+    }
+    trace.mark("check");
+    // 5. task results
+    Results results = results(drained, ops, binOf, bins, notFound, now);
+    trace.mark("results");
+    List<BinDone> done = join(signingBins);
+    trace.mark("bins");
+    if (check) {
       for (BinDone d : done) {
         if (d.file != null) {
           ClientCheck.checkBin(next, d.bin, d.file, state.version(d.bin), now, next.bins() == null);
@@ -404,12 +467,8 @@ public final class Publisher {
       }
     }
 
-    trace.mark("check");
-    // 4. task results
-    Results results = results(drained, ops, binOf, bins, notFound, now);
-
-    trace.mark("results");
-    // 5. make it durable, commit, then visible
+    trace.mark("checkBins");
+    // 6. make it durable, commit, then visible
     files.forEach(group::add);
     group.commit();
     trace.mark("write");
@@ -494,29 +553,28 @@ public final class Publisher {
     return next;
   }
 
-  private BinDone applyBin(
-      RepoState state,
-      BinWork w,
-      Instant expires,
-      BinSigning signing,
-      Instant now,
-      boolean force,
-      boolean[] notFound) {
+  /**
+   * A bin after applying its operations: its next version and targets, and whether it is to be
+   * signed (its content changed, or it is forced or due for refresh).
+   */
+  private record Applied(
+      String bin, int version, Map<String, TargetFile> targets, boolean changed, boolean sign) {}
+
+  private Applied apply(
+      RepoState state, BinWork w, Instant now, boolean force, boolean[] notFound) {
     int version = state.version(w.bin);
     Map<String, TargetFile> base = cache.targets(w.bin, version);
     Changes changes = changes(base, w.ops, notFound);
     Instant oldExpires = state.binExpires().get(w.bin);
     boolean refresh = force || due(oldExpires, state.settings().expiration(w.bin), now);
     if (!changes.changed && !refresh) {
-      return new BinDone(w.bin, null, base, false);
+      return new Applied(w.bin, version, base, false, false);
     }
     Map<String, TargetFile> next =
         changes.count == 0
             ? base
             : Json.withChanges(base, changes.paths, changes.values, changes.count);
-    Targets t = new Targets(Signed.SPEC_VERSION, version + 1, expires, next, null, Map.of());
-    SignedFile<Targets> file = signing.sign(w.bin, t);
-    return new BinDone(w.bin, file, next, changes.changed);
+    return new Applied(w.bin, version + 1, next, changes.changed, true);
   }
 
   /**
@@ -610,7 +668,17 @@ public final class Publisher {
       }
       return out;
     }
-    int chunks = Math.min(items.size(), parallelism * 4);
+    return join(parallelAsync(items, f));
+  }
+
+  /**
+   * Starts {@code f} over {@code items} on the executor, in about 4 x parallelism chunks; the
+   * future completes, with the results in order, when every chunk has finished (after a failure
+   * too, so that nothing is still running when it completes exceptionally).
+   */
+  private <T, R> CompletableFuture<List<R>> parallelAsync(
+      List<T> items, java.util.function.Function<T, R> f) {
+    int chunks = Math.max(1, Math.min(items.size(), parallelism * 4));
     List<CompletableFuture<List<R>>> futures = new ArrayList<>(chunks);
     for (int c = 0; c < chunks; c++) {
       List<T> part = items.subList(items.size() * c / chunks, items.size() * (c + 1) / chunks);
@@ -625,18 +693,34 @@ public final class Publisher {
               },
               executor));
     }
-    List<R> all = new ArrayList<>(items.size());
+    return CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]))
+        .thenApply(
+            ignored -> {
+              List<R> all = new ArrayList<>(items.size());
+              for (CompletableFuture<List<R>> fu : futures) {
+                all.addAll(fu.join());
+              }
+              return all;
+            });
+  }
+
+  /** The result of {@code future}, its failure rethrown as it was thrown. */
+  private static <R> R join(CompletableFuture<R> future) {
     try {
-      for (CompletableFuture<List<R>> fu : futures) {
-        all.addAll(fu.join());
-      }
+      return future.join();
     } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
+      Throwable cause = e.getCause();
+      while (cause instanceof CompletionException && cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      if (cause instanceof RuntimeException re) {
         throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
       }
       throw e;
     }
-    return all;
   }
 
   private record Results(List<TaskRecord> tasks, int added, int removed, int notFound) {}
