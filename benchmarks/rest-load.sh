@@ -2,6 +2,7 @@
 # Loopback load test of the REST service (issue 4): POST /api/v1/artifacts, 10 artifacts per
 # request, into a repository of 1 M targets in 16,384 bins with group commit on.
 # Usage: benchmarks/rest-load.sh [-Dtargets=1000000 -Dbins=16384 -Dclients=32 -Dseconds=30 ...]
+# Open loop (fixed arrival rate, latency counted from when each request was due): -Drate=500
 # Traffic goes to 127.0.0.1 only; the run stops by itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."

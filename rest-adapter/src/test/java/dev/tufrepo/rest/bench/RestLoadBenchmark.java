@@ -32,8 +32,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * targets (default 1 M) in {@code -Dbins} hash bins (16,384) with group commit on; {@code
  * -Dclients} closed-loop clients (32) post {@code -DperRequest} artifacts (10) each, for {@code
  * -Dseconds} (30). Reports requests/s, request latency percentiles, and the time from acceptance to
- * published (SUCCESS) for every {@code -DsampleEvery}-th task (10), polled every 5 ms. Run with
- * {@code benchmarks/rest-load.sh}. Traffic goes to 127.0.0.1 only and stops by itself.
+ * published (SUCCESS) for every {@code -DsampleEvery}-th task (10), polled every 5 ms. With {@code
+ * -Drate=N} the load is an open loop instead: a request is due every 1/N s whatever the server
+ * does, and its latency counts from when it was due. Run with {@code benchmarks/rest-load.sh}.
+ * Traffic goes to 127.0.0.1 only and stops by itself.
  */
 public final class RestLoadBenchmark {
   public static void main(String[] args) throws Exception {
@@ -44,14 +46,15 @@ public final class RestLoadBenchmark {
     int seconds = Integer.getInteger("seconds", 30);
     int sampleEvery = Integer.getInteger("sampleEvery", 10);
     long groupCommitMs = Long.getLong("groupCommitMs", 1000);
+    int rate = Integer.getInteger("rate", 0);
     System.out.println("fsync=" + System.getProperty("fsync", "true"));
     Path dir = Files.createTempDirectory("tufrepo-load");
     System.out.printf(
         Locale.ROOT,
-        "targets=%d bins=%d clients=%d perRequest=%d seconds=%d groupCommitMs=%d dir=%s%n",
+        "targets=%d bins=%d %s perRequest=%d seconds=%d groupCommitMs=%d dir=%s%n",
         targets,
         bins,
-        clients,
+        rate > 0 ? "open loop at " + rate + " req/s" : clients + " closed-loop clients",
         perRequest,
         seconds,
         groupCommitMs,
@@ -153,7 +156,27 @@ public final class RestLoadBenchmark {
       poller.setDaemon(true);
       poller.start();
       long start = System.nanoTime();
-      for (int c = 0; c < clients; c++) {
+      if (rate > 0) {
+        // open loop: request k is due at start + k / rate whatever the server does; its latency
+        // counts from then, so a stall shows up in full (no coordinated omission)
+        openLoop(
+            http,
+            base,
+            rate,
+            perRequest,
+            sampleEvery,
+            start,
+            deadline,
+            seq,
+            latencies,
+            sampled,
+            sampledIds,
+            errors);
+        for (int c = 0; c < clients; c++) {
+          done.countDown();
+        }
+      }
+      for (int c = 0; rate <= 0 && c < clients; c++) {
         Thread t =
             new Thread(
                 () -> {
@@ -217,6 +240,58 @@ public final class RestLoadBenchmark {
           pct(pub, 0.99),
           pct(pub, 1.0));
     }
+  }
+
+  /** Sends requests at {@code rate} per second until {@code deadline}, then waits for all. */
+  private static void openLoop(
+      HttpClient http,
+      URI base,
+      int rate,
+      int perRequest,
+      int sampleEvery,
+      long start,
+      long deadline,
+      AtomicLong seq,
+      ConcurrentLinkedQueue<Long> latencies,
+      ConcurrentLinkedQueue<long[]> sampled,
+      java.util.Map<Long, String> sampledIds,
+      AtomicLong errors)
+      throws InterruptedException {
+    int maxInFlight = 1024;
+    java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(maxInFlight);
+    double interval = 1e9 / rate;
+    for (long k = 0; ; k++) {
+      long due = start + (long) (k * interval);
+      if (due >= deadline) {
+        break;
+      }
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+      }
+      long n = seq.getAndIncrement();
+      HttpRequest request =
+          HttpRequest.newBuilder(base.resolve("api/v1/artifacts"))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(artifacts(n, perRequest)))
+              .timeout(Duration.ofSeconds(30))
+              .build();
+      inFlight.acquire();
+      http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+          .whenComplete(
+              (r, e) -> {
+                long now = System.nanoTime();
+                inFlight.release();
+                latencies.add(now - due);
+                if (e != null || r.statusCode() != 202) {
+                  errors.incrementAndGet();
+                } else if (n % sampleEvery == 0) {
+                  sampledIds.put(n, field(r.body(), "task_id"));
+                  sampled.add(new long[] {n, now});
+                }
+              });
+    }
+    inFlight.acquire(maxInFlight);
   }
 
   /** Task ids for the preload. */

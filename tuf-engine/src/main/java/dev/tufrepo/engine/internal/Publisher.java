@@ -358,11 +358,10 @@ public final class Publisher {
     Map<String, Instant> newBinExpires = state.binExpires();
     Map<String, Integer> published = new TreeMap<>();
     Snapshot prevSnap = state.snapshot().metadata().signed();
-    TreeMap<String, MetaFile> meta = null;
+    TreeMap<String, MetaFile> meta = null; // the changed entries of the snapshot
     for (Applied a : toSign) {
       if (meta == null) {
         meta = new TreeMap<>(Json.CODE_POINT_ORDER);
-        meta.putAll(prevSnap.meta());
         newBinExpires = new HashMap<>(state.binExpires());
       }
       meta.put(a.bin + ".json", MetaFile.of(a.version));
@@ -374,7 +373,6 @@ public final class Publisher {
     if (newTargets) {
       if (meta == null) {
         meta = new TreeMap<>(Json.CODE_POINT_ORDER);
-        meta.putAll(prevSnap.meta());
       }
       int v = targets.metadata().signed().version();
       meta.put("targets.json", MetaFile.of(v));
@@ -385,7 +383,6 @@ public final class Publisher {
     for (Map.Entry<String, SignedFile<Targets>> e : roleFiles.entrySet()) {
       if (meta == null) {
         meta = new TreeMap<>(Json.CODE_POINT_ORDER);
-        meta.putAll(prevSnap.meta());
       }
       if (newBinExpires == state.binExpires()) {
         newBinExpires = new HashMap<>(state.binExpires());
@@ -415,7 +412,7 @@ public final class Publisher {
               Signed.SPEC_VERSION,
               prevSnap.version() + 1,
               now.plus(snapPeriod),
-              meta == null ? prevSnap.meta() : Json.freeze(meta),
+              meta == null ? prevSnap.meta() : withChanges(prevSnap.meta(), meta),
               prevSnap.unrecognized());
       snapshot = SignedFile.sign(s, signer);
       files.put(snapshot.versionedName(TufRole.SNAPSHOT), snapshot.bytes());
@@ -627,6 +624,13 @@ public final class Publisher {
       }
     }
     return new Changes(paths, values, count, changed);
+  }
+
+  /** {@code base} with the entries of {@code changes} put in. */
+  private static <V> Map<String, V> withChanges(Map<String, V> base, TreeMap<String, V> changes) {
+    String[] keys = changes.keySet().toArray(new String[0]);
+    Object[] values = changes.values().toArray();
+    return Json.withChanges(base, keys, values, keys.length);
   }
 
   /** Whether {@code s} has no char from U+D800 up (surrogates and U+E000..U+FFFF). */
