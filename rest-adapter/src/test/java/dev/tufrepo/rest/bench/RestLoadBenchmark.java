@@ -1,7 +1,5 @@
 package dev.tufrepo.rest.bench;
 
-import dev.tufrepo.engine.Artifact;
-import dev.tufrepo.engine.ArtifactBatch;
 import dev.tufrepo.engine.TestRepository;
 import dev.tufrepo.json.Json;
 import dev.tufrepo.json.JsonObject;
@@ -94,14 +92,10 @@ public final class RestLoadBenchmark {
       System.out.printf(Locale.ROOT, "bootstrap: %d ms%n", ms(t0));
 
       long t1 = System.nanoTime();
-      for (int from = 0; from < targets; from += 10_000) {
-        List<Artifact> batch =
-            TestRepository.artifacts("preload", from, Math.min(10_000, targets - from));
-        server.engine().submit(TaskIds.next(), ArtifactBatch.add(batch));
-      }
-      while (server.engine().queueDepth() > 0) {
-        server.engine().publish();
-      }
+      // the bulk import path: one publish of every bin (one part: it covers all bins)
+      server
+          .engine()
+          .importArtifacts(List.of(TestRepository.artifacts("preload", 0, targets)).iterator());
       System.out.printf(Locale.ROOT, "preload of %d targets: %d ms%n", targets, ms(t1));
 
       AtomicLong seq = new AtomicLong();
@@ -114,11 +108,13 @@ public final class RestLoadBenchmark {
       CountDownLatch done = new CountDownLatch(clients);
       java.util.concurrent.atomic.AtomicBoolean loadDone =
           new java.util.concurrent.atomic.AtomicBoolean();
-      // one poller walks every sampled task that is not published yet, again and again
+      // One poller checks the sampled tasks oldest first, every 5 ms, up to the first that is not
+      // published yet: the queue is drained in acceptance order, so a later task cannot be
+      // published before an earlier one, and a lagging repository is not also flooded with polls.
       Thread poller =
           new Thread(
               () -> {
-                List<long[]> pending = new ArrayList<>();
+                java.util.ArrayDeque<long[]> pending = new java.util.ArrayDeque<>();
                 long stopAt = Long.MAX_VALUE;
                 while (System.nanoTime() < stopAt) {
                   for (long[] s; (s = sampled.poll()) != null; ) {
@@ -130,21 +126,25 @@ public final class RestLoadBenchmark {
                   if (loadDone.get() && pending.isEmpty() && sampled.isEmpty()) {
                     break;
                   }
-                  for (java.util.Iterator<long[]> it = pending.iterator(); it.hasNext(); ) {
-                    long[] s = it.next();
+                  List<long[]> ordered = new ArrayList<>(pending);
+                  ordered.sort(java.util.Comparator.comparingLong(s -> s[0]));
+                  pending.clear();
+                  pending.addAll(ordered);
+                  while (!pending.isEmpty()) {
+                    long[] s = pending.peek();
                     try {
                       String state = state(http, base, sampledIds.get(s[0]));
                       if (state.equals("SUCCESS")) {
                         publishLatencies.add(System.nanoTime() - s[1]);
-                        it.remove();
                       } else if (state.equals("FAILURE") || state.equals("ERRORED")) {
                         errors.incrementAndGet();
-                        it.remove();
+                      } else {
+                        break;
                       }
                     } catch (Exception e) {
                       errors.incrementAndGet();
-                      it.remove();
                     }
+                    pending.poll();
                   }
                   try {
                     Thread.sleep(5);
@@ -292,13 +292,6 @@ public final class RestLoadBenchmark {
               });
     }
     inFlight.acquire(maxInFlight);
-  }
-
-  /** Task ids for the preload. */
-  static final class TaskIds {
-    static String next() {
-      return java.util.UUID.randomUUID().toString().replace("-", "");
-    }
   }
 
   private static String bootstrapPayload(TestRepository keys, int bins) {
