@@ -229,12 +229,17 @@ final class Ceremony {
         spec.timeout());
   }
 
-  /** The bootstrap request a payload file describes (succinct hash bins only). */
-  static BootstrapRequest requestFromPayload(JsonValue payload) {
+  /**
+   * The bootstrap request a payload file describes (succinct hash bins only). The root is taken as
+   * its exact bytes in the file {@code text}, never re-serialized.
+   */
+  static BootstrapRequest requestFromPayload(byte[] text) {
+    JsonValue payload = Json.parse(text);
     JsonValue root = Jsons.at(payload, "metadata", "root");
     if (!(root instanceof JsonObject)) {
       throw CliException.invalid("metadata.root: required object is missing");
     }
+    byte[] rootBytes = Json.locate(text, "metadata", "root").orElseThrow().copyOf(text);
     Map<String, Integer> days = new LinkedHashMap<>();
     for (String role : List.of("root", "targets", "snapshot", "timestamp", "bins")) {
       JsonValue v = Jsons.at(payload, "settings", "roles", role, "expiration");
@@ -249,7 +254,7 @@ final class Ceremony {
       throw CliException.invalid(
           "settings.roles.bins.number_of_delegated_bins: required number is missing (only hash bins are supported locally)");
     }
-    return new BootstrapRequest(Json.write(root), days, (int) n.value());
+    return new BootstrapRequest(rootBytes, days, (int) n.value());
   }
 
   private static KeyFiles.Loaded load(

@@ -130,7 +130,7 @@ final class RepoCommands extends Group {
       BootstrapRequest request;
       Ceremony.Result result = null;
       if (payload != null) {
-        request = Ceremony.requestFromPayload(Json.parse(Files.readAllBytes(payload)));
+        request = Ceremony.requestFromPayload(Files.readAllBytes(payload));
       } else {
         Ceremony.Spec spec =
             ceremony.resolve(

@@ -1,5 +1,6 @@
 package dev.tufrepo.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -124,6 +125,11 @@ class CeremonyTest {
     assertEquals(0, init.code(), init::toString);
     assertEquals(128, num(init.json(), "bins"));
     assertEquals(0, Cli.run("verify", "--repo", repo.toString()).code());
+    byte[] text = Files.readAllBytes(payload);
+    assertArrayEquals(
+        Json.locate(text, "metadata", "root").orElseThrow().copyOf(text),
+        Files.readAllBytes(repo.resolve("metadata/1.root.json")),
+        "the root is published as it is in the payload file");
   }
 
   @Test

@@ -59,10 +59,13 @@ class RestServiceConformanceTest {
             RepositoryServer.start(Files.createDirectories(dir.resolve("none")), targetsDir);
         Clients clients = Clients.start(dir.resolve("clients"))) {
       String base = server.baseUri().toString().replaceAll("/$", "");
+      // the root as a client other than us writes it: indented, "/" escaped; it is published as
+      // sent, and the clients take exactly those bytes as their trusted root
       String root =
-          new String(
-              ceremony.root(ceremony.rootKeys.size(), ceremony.rootKeys).toJson(),
-              StandardCharsets.UTF_8);
+          indented(
+              new String(
+                  ceremony.root(ceremony.rootKeys.size(), ceremony.rootKeys).toJson(),
+                  StandardCharsets.UTF_8));
       String bootstrap =
           """
           {"settings": {"roles": {"root": {"expiration": 365}, "timestamp": {"expiration": 1},
@@ -78,6 +81,7 @@ class RestServiceConformanceTest {
       }
       Path trusted = dir.resolve("trusted-root.json");
       Files.write(trusted, get(base + "/metadata/1.root.json", 200));
+      assertEquals(root, Files.readString(trusted), "1.root.json is the root as sent");
 
       Map<String, byte[]> present = new LinkedHashMap<>();
       awaitTask(base, post(base + "/api/v1/artifacts", artifacts(targetsDir, present, 0, 12)));
@@ -98,6 +102,41 @@ class RestServiceConformanceTest {
       assertServedVersions(base, runs);
       assertEquals(16, runs.get(0).downloaded().size(), runs.get(0).toString());
     }
+  }
+
+  /**
+   * {@code compact} JSON indented by two spaces a level, with a space after each {@code :} and
+   * {@code /} in strings written as {@code \/}: the same JSON value in other bytes.
+   */
+  static String indented(String compact) {
+    StringBuilder sb = new StringBuilder(compact.length() * 2);
+    String indent = "";
+    boolean inString = false;
+    for (int i = 0; i < compact.length(); i++) {
+      char c = compact.charAt(i);
+      if (inString) {
+        if (c == '\\') {
+          sb.append(c).append(compact.charAt(++i));
+        } else {
+          sb.append(c == '/' ? "\\/" : String.valueOf(c));
+          inString = c != '"';
+        }
+      } else if (c == '{' || c == '[') {
+        indent += "  ";
+        sb.append(c).append('\n').append(indent);
+      } else if (c == '}' || c == ']') {
+        indent = indent.substring(2);
+        sb.append('\n').append(indent).append(c);
+      } else if (c == ',') {
+        sb.append(",\n").append(indent);
+      } else if (c == ':') {
+        sb.append(": ");
+      } else {
+        sb.append(c);
+        inString = c == '"';
+      }
+    }
+    return sb.toString();
   }
 
   private static List<ClientRun> update(

@@ -45,6 +45,22 @@ public final class Json {
     return new JsonParser(utf8, true).parseDocument();
   }
 
+  /**
+   * Parses {@code utf8} as strictly as {@link #parse(byte[])} and tells where the value at the
+   * member path {@code names} lies in it (for {@code "metadata", "root"}: the value of {@code root}
+   * in the object that is the value of {@code metadata} in the top-level object). The bytes of the
+   * span are the value as the sender wrote it, so signed metadata inside a larger document can be
+   * kept without re-serializing it.
+   *
+   * @return the span, or empty when an object on the path lacks the member or a value on the path
+   *     is not an object; with no names, the span of the whole document without the whitespace
+   *     around it
+   * @throws JsonException as {@link #parse(byte[])} does; a duplicate key anywhere is refused
+   */
+  public static java.util.Optional<JsonSpan> locate(byte[] utf8, String... names) {
+    return java.util.Optional.ofNullable(JsonParser.locate(utf8, names));
+  }
+
   /** The OLPC canonical JSON bytes of {@code value}, as securesystemslib would produce them. */
   public static byte[] canonical(JsonValue value) {
     JsonWriter w = JsonWriter.canonical();

@@ -19,9 +19,34 @@ final class JsonParser {
   private final Object[] path = new Object[MAX_DEPTH + 1];
   private int depth;
 
+  /** The member path whose value's byte range {@link #locate} reports; null when not locating. */
+  private final String[] target;
+
+  /** How many leading names of {@link #target} the objects being parsed have matched. */
+  private int matched;
+
+  private int spanStart = -1;
+  private int spanEnd = -1;
+
   JsonParser(byte[] in, boolean lastKeyWins) {
+    this(in, lastKeyWins, null);
+  }
+
+  private JsonParser(byte[] in, boolean lastKeyWins, String[] target) {
     this.in = in;
     this.lastKeyWins = lastKeyWins;
+    this.target = target;
+  }
+
+  /**
+   * Parses {@code in} strictly and returns where the value at member path {@code names} lies in it,
+   * or null when an object on the path lacks the member or a value on the path is not an object. A
+   * name found twice in an object on the path is refused as a duplicate key.
+   */
+  static JsonSpan locate(byte[] in, String... names) {
+    JsonParser p = new JsonParser(in, false, names.clone());
+    p.parseDocument();
+    return p.spanStart < 0 ? null : new JsonSpan(p.spanStart, p.spanEnd);
   }
 
   JsonValue parseDocument() {
@@ -32,7 +57,12 @@ final class JsonParser {
       throw error("byte order mark is not allowed", 0);
     }
     skipWhitespace();
+    int start = pos;
     JsonValue v = parseValue();
+    if (target != null && target.length == 0) {
+      spanStart = start;
+      spanEnd = pos;
+    }
     skipWhitespace();
     if (pos != in.length) {
       throw error("unexpected content after the JSON value", pos);
@@ -71,6 +101,8 @@ final class JsonParser {
 
   private JsonObject parseObject() {
     enter();
+    // this object is on the target path when every object above it matched its name there
+    boolean onPath = target != null && matched == depth - 1 && matched < target.length;
     pos++; // '{'
     Json.SortedMapBuilder<JsonValue> members = new Json.SortedMapBuilder<>();
     skipWhitespace();
@@ -90,9 +122,25 @@ final class JsonParser {
       skipWhitespace();
       expect(':');
       skipWhitespace();
+      boolean hit = onPath && key.equals(target[matched]);
+      if (hit) {
+        matched++;
+        if (matched == target.length) {
+          if (spanStart >= 0) {
+            throw error(duplicateKey(key), keyOffset);
+          }
+          spanStart = pos;
+        }
+      }
       JsonValue value = parseValue();
+      if (hit) {
+        if (matched == target.length) {
+          spanEnd = pos;
+        }
+        matched--;
+      }
       if (members.put(key, value) != null && !lastKeyWins) {
-        throw error("duplicate key", keyOffset);
+        throw error(duplicateKey(key), keyOffset);
       }
       skipWhitespace();
       byte c = peek();
@@ -359,6 +407,13 @@ final class JsonParser {
         return;
       }
     }
+  }
+
+  /** "duplicate key" and the name, quoted and escaped as in a JSON path. */
+  private static String duplicateKey(String key) {
+    String member = JsonPath.member("", key); // root, or ["a b"] when not a plain name
+    return "duplicate key "
+        + (member.startsWith("[") ? member.substring(1, member.length() - 1) : '"' + key + '"');
   }
 
   private static String hex(char c) {

@@ -11,8 +11,10 @@ import java.util.Map;
 
 /**
  * Reads request bodies: at most the configured number of bytes (413 above), parsed by our strict
- * JSON parser so that signed metadata stays exactly as received (a tree of the received values,
- * never re-serialized through JSON-B). Malformed JSON is a 422 {@code json_invalid}, like FastAPI.
+ * JSON parser (duplicate keys refused), never through JSON-B. Signed metadata in a body is handed
+ * on as its exact bytes in the body ({@link dev.tufrepo.json.Json#locate}), so {@link #read} the
+ * bytes and {@link #parse} them where that matters. Malformed JSON is a 422 {@code json_invalid},
+ * like FastAPI.
  */
 public final class Bodies {
   private final long maxBytes;

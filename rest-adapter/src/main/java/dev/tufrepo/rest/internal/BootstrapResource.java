@@ -56,8 +56,9 @@ public final class BootstrapResource {
   @Scope(Scope.METADATA_ADMIN)
   public Response bootstrap(InputStream body) {
     Checker c = new Checker();
-    JsonObject payload = c.body(api.bodies().json(body));
-    Parsed p = parse(c, payload);
+    byte[] raw = api.bodies().read(body);
+    JsonObject payload = c.body(Bodies.parse(raw));
+    Parsed p = parse(c, raw, payload);
     c.done();
     BootstrapState s = api.bootstrapState();
     if (s.locked()) {
@@ -92,8 +93,11 @@ public final class BootstrapResource {
 
   record Parsed(BootstrapRequest request, int timeoutSeconds) {}
 
-  /** Reads RSTUF's {@code BootstrapPayload}; problems go to {@code c}. */
-  static Parsed parse(Checker c, JsonObject payload) {
+  /**
+   * Reads RSTUF's {@code BootstrapPayload} ({@code payload}, parsed from the request body {@code
+   * raw}); problems go to {@code c}. The root is taken as its exact bytes in {@code raw}.
+   */
+  static Parsed parse(Checker c, byte[] raw, JsonObject payload) {
     List<Object> sat = loc("body", "settings");
     JsonObject settings = c.object(payload, "settings", sat, true);
     Map<String, Integer> days = new HashMap<>();
@@ -155,7 +159,7 @@ public final class BootstrapResource {
     if (metadata != null) {
       JsonObject root = MetadataPayloads.metadata(c, metadata, "root", child(mat, "root"));
       if (root != null && c.ok()) {
-        rootBytes = MetadataPayloads.rootBytes(c, root, child(mat, "root"));
+        rootBytes = MetadataPayloads.rootBytes(c, raw, root, child(mat, "root"));
       }
     }
     Long timeout = c.integer(payload, "timeout", loc("body", "timeout"), false);

@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
 /**
  * Checks of the metadata parts of RSTUF payloads ({@code TUFMetadata}, {@code TUFDelegations}):
  * shapes as RSTUF's models require them, extension field names, and a strict parse of a root with
- * our model. The metadata is passed on as the received tree; its signatures are verified over the
- * canonical bytes of {@code signed} (never over JSON-B output).
+ * our model. A root is passed on as the exact bytes it had in the request (never re-serialized);
+ * its signatures are verified over the canonical bytes of {@code signed} (never over JSON-B
+ * output).
  */
 final class MetadataPayloads {
   private static final Set<String> SIGNED_FIELDS =
@@ -79,9 +80,14 @@ final class MetadataPayloads {
     return name.startsWith("x") && name.split("-", -1).length >= 3;
   }
 
-  /** Parses a root strictly with our model; a 422 naming the field when it does not parse. */
-  static byte[] rootBytes(Checker c, JsonObject root, List<Object> at) {
-    byte[] bytes = Json.write(root);
+  /**
+   * The bytes of the root at {@code at} (like {@code ["body", "metadata", "root"]}) exactly as they
+   * are in the request {@code body}, whitespace, member order and escapes included: what is
+   * published is what the client sent, never a re-serialization. The root is parsed strictly with
+   * our model; a 422 naming the field when it does not parse.
+   */
+  static byte[] rootBytes(Checker c, byte[] body, JsonObject root, List<Object> at) {
+    byte[] bytes = receivedBytes(body, root, at);
     try {
       Metadata<Root> parsed = Metadata.parseRoot(bytes);
       if (!"root".equals(parsed.type())) {
@@ -89,6 +95,27 @@ final class MetadataPayloads {
       }
     } catch (dev.tufrepo.TufException e) {
       c.valueError(at, e.getMessage(), root);
+    }
+    return bytes;
+  }
+
+  /**
+   * The slice of {@code body} holding the value at {@code at}, which was checked as {@code value}.
+   * The body has already been parsed strictly (duplicate keys refused), so the slice is there and
+   * parses to that same value; both are checked anyway, so that what was validated is always what
+   * is handed on.
+   */
+  private static byte[] receivedBytes(byte[] body, JsonValue value, List<Object> at) {
+    String[] names = new String[at.size() - 1]; // after "body"
+    for (int i = 1; i < at.size(); i++) {
+      names[i - 1] = (String) at.get(i);
+    }
+    byte[] bytes =
+        Json.locate(body, names)
+            .map(span -> span.copyOf(body))
+            .orElseThrow(() -> new IllegalStateException("no value at " + at + " in the body"));
+    if (!Json.parse(bytes).equals(value)) {
+      throw new IllegalStateException("the bytes at " + at + " are not the value checked");
     }
     return bytes;
   }

@@ -51,7 +51,8 @@ public final class MetadataResource {
   @Scope(Scope.METADATA_ADMIN)
   public Response update(InputStream body) {
     Checker c = new Checker();
-    JsonObject payload = c.body(api.bodies().json(body));
+    byte[] raw = api.bodies().read(body);
+    JsonObject payload = c.body(Bodies.parse(raw));
     List<Object> mat = loc("body", "metadata");
     JsonObject metadata = c.dict(payload, "metadata", mat, true);
     byte[] root = null;
@@ -68,7 +69,7 @@ public final class MetadataResource {
       }
       JsonObject r = MetadataPayloads.metadata(c, metadata, "root", child(mat, "root"));
       if (r != null && c.ok()) {
-        root = MetadataPayloads.rootBytes(c, r, child(mat, "root"));
+        root = MetadataPayloads.rootBytes(c, raw, r, child(mat, "root"));
       }
     }
     c.done();
