@@ -1,6 +1,5 @@
 package dev.tufrepo.storage.fs;
 
-import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import java.io.IOException;
@@ -131,10 +130,16 @@ final class SyncFs {
   }
 
   private static String errno(int errno) {
-    return "errno " + errno + " " + new LastErrorException(errno).getMessage();
+    String text;
+    try {
+      text = LibC.strerror(errno);
+    } catch (LinkageError e) {
+      text = null;
+    }
+    return "errno " + errno + (text == null ? "" : " (" + text + ")");
   }
 
-  /** The three libc functions, bound by JNA direct mapping when this class is first used. */
+  /** The libc functions, bound by JNA direct mapping when this class is first used. */
   private static final class LibC {
     static final int O_RDONLY = 0;
     static final int O_DIRECTORY = oDirectory(System.getProperty("os.arch", ""));
@@ -150,6 +155,8 @@ final class SyncFs {
     static native int syncfs(int fd);
 
     static native int close(int fd);
+
+    static native String strerror(int errno);
 
     /** O_DIRECTORY differs between architectures; 0 (a plain open) where we do not know it. */
     private static int oDirectory(String arch) {
