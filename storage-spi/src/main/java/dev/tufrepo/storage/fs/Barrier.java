@@ -6,11 +6,13 @@ import static java.nio.file.StandardOpenOption.WRITE;
 import dev.tufrepo.storage.StorageException;
 import java.io.File;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -19,15 +21,17 @@ import java.util.concurrent.Executor;
  * The one durability barrier of a group of files, started before the group's first write and
  * completed after its last rename. With {@link Durability#SYNCFS} starting opens the directory, so
  * that {@code syncfs} reports any write-back error from then on; with {@link Durability#FORCE_EACH}
- * completing forces every written file on an executor, then the directory. Not thread-safe: one
- * group, one thread commits.
+ * completing forces every written file on an executor, then the directory. Thread-safe.
  */
 final class Barrier implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Barrier.class.getName());
+
   private final Path dir;
   private final Durability mode;
   private final Executor forceExecutor;
-  private int fd = -1;
-  private IOException openFailure;
+  private final int fd;
+  private final IOException openFailure;
+  private boolean closed;
 
   /**
    * @param mode {@link Durability#SYNCFS}, {@link Durability#FORCE_EACH}, or null for none (fsync
@@ -38,13 +42,47 @@ final class Barrier implements AutoCloseable {
     this.dir = dir;
     this.mode = mode;
     this.forceExecutor = forceExecutor;
+    int opened = -1;
+    IOException failure = null;
     if (mode == Durability.SYNCFS) {
       try {
-        fd = SyncFs.open(dir);
+        opened = SyncFs.open(dir);
       } catch (IOException e) {
-        openFailure = e; // reported by complete(): the group cannot be made durable
+        failure = e; // reported by complete(): the group cannot be made durable
       }
     }
+    this.fd = opened;
+    this.openFailure = failure;
+  }
+
+  /**
+   * The barrier a store in {@code dir} uses: {@code requested}, with {@link Durability#AUTO}
+   * resolved to {@link Durability#SYNCFS} where {@code platform} allows it and to {@link
+   * Durability#FORCE_EACH} elsewhere.
+   *
+   * @throws StorageException if {@code requested} is {@link Durability#SYNCFS} and {@code platform}
+   *     does not allow it
+   */
+  static Durability choose(Durability requested, Path dir, SyncFs.Platform platform) {
+    if (requested == Durability.FORCE_EACH) {
+      return Durability.FORCE_EACH;
+    }
+    Optional<String> unsupported = platform.unsupported(dir);
+    if (unsupported.isEmpty()) {
+      return Durability.SYNCFS;
+    }
+    if (requested == Durability.SYNCFS) {
+      throw new StorageException(
+          "metadata store "
+              + dir
+              + ": durability SYNCFS is not available: "
+              + unsupported.get()
+              + "; use AUTO or FORCE_EACH");
+    }
+    LOG.log(
+        Level.DEBUG,
+        () -> "metadata store " + dir + ": forcing each file, not syncfs: " + unsupported.get());
+    return Durability.FORCE_EACH;
   }
 
   /**
@@ -53,9 +91,12 @@ final class Barrier implements AutoCloseable {
    *
    * @throws StorageException naming the directory or file and the cause, if they may not be
    */
-  void complete(List<Path> written) {
+  synchronized void complete(List<Path> written) {
     if (mode == null || written.isEmpty()) {
       return;
+    }
+    if (closed) {
+      throw new IllegalStateException("the write group was closed before its commit");
     }
     try {
       if (mode == Durability.SYNCFS) {
@@ -132,10 +173,10 @@ final class Barrier implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    if (fd >= 0) {
+  public synchronized void close() {
+    if (fd >= 0 && !closed) {
       SyncFs.close(fd);
-      fd = -1;
     }
+    closed = true;
   }
 }

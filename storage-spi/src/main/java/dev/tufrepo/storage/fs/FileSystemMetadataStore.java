@@ -455,36 +455,6 @@ public final class FileSystemMetadataStore implements MetadataStore {
         String.format(Locale.ROOT, "metadata store: could not %s %s: %s", action, path, e), e);
   }
 
-  /**
-   * The barrier a store in {@code dir} uses: {@code requested}, with {@link Durability#AUTO}
-   * resolved to {@link Durability#SYNCFS} where {@code platform} allows it and to {@link
-   * Durability#FORCE_EACH} elsewhere.
-   *
-   * @throws StorageException if {@code requested} is {@link Durability#SYNCFS} and {@code platform}
-   *     does not allow it
-   */
-  static Durability choose(Durability requested, Path dir, SyncFs.Platform platform) {
-    if (requested == Durability.FORCE_EACH) {
-      return Durability.FORCE_EACH;
-    }
-    Optional<String> unsupported = platform.unsupported(dir);
-    if (unsupported.isEmpty()) {
-      return Durability.SYNCFS;
-    }
-    if (requested == Durability.SYNCFS) {
-      throw new StorageException(
-          "metadata store "
-              + dir
-              + ": durability SYNCFS is not available: "
-              + unsupported.get()
-              + "; use AUTO or FORCE_EACH");
-    }
-    LOG.log(
-        Level.DEBUG,
-        () -> "metadata store " + dir + ": forcing each file, not syncfs: " + unsupported.get());
-    return Durability.FORCE_EACH;
-  }
-
   @Override
   public String toString() {
     String how;
@@ -591,7 +561,7 @@ public final class FileSystemMetadataStore implements MetadataStore {
       } catch (IOException e) {
         throw failure("create", absolute, e);
       }
-      Durability barrier = fsync ? choose(durability, absolute, platform) : null;
+      Durability barrier = fsync ? Barrier.choose(durability, absolute, platform) : null;
       FileSystemMetadataStore store = new FileSystemMetadataStore(absolute, fsync, barrier, this);
       LOG.log(Level.DEBUG, () -> "opened " + store);
       store.deleteStaleTempFiles(clock.instant());

@@ -233,8 +233,7 @@ class FileSystemDurabilityTest {
     AtomicInteger probes = new AtomicInteger();
     assertEquals(
         Durability.FORCE_EACH,
-        FileSystemMetadataStore.choose(
-            Durability.AUTO, dir(), platform("Mac OS X", "14.5", probes)));
+        Barrier.choose(Durability.AUTO, dir(), platform("Mac OS X", "14.5", probes)));
     assertEquals(0, probes.get());
   }
 
@@ -244,7 +243,7 @@ class FileSystemDurabilityTest {
     AtomicInteger probes = new AtomicInteger();
     assertEquals(
         Durability.FORCE_EACH,
-        FileSystemMetadataStore.choose(Durability.AUTO, dir(), platform("Linux", kernel, probes)));
+        Barrier.choose(Durability.AUTO, dir(), platform("Linux", kernel, probes)));
     assertEquals(0, probes.get());
   }
 
@@ -254,7 +253,7 @@ class FileSystemDurabilityTest {
     AtomicInteger probes = new AtomicInteger();
     assertEquals(
         Durability.SYNCFS,
-        FileSystemMetadataStore.choose(Durability.AUTO, dir(), platform("Linux", kernel, probes)));
+        Barrier.choose(Durability.AUTO, dir(), platform("Linux", kernel, probes)));
     assertEquals(1, probes.get());
   }
 
@@ -262,8 +261,7 @@ class FileSystemDurabilityTest {
   void auto_probeFails_forcesEachFile() {
     SyncFs.Platform noJna =
         new SyncFs.Platform("Linux", "6.1.0", d -> Optional.of("JNA cannot call syncfs(2)"));
-    assertEquals(
-        Durability.FORCE_EACH, FileSystemMetadataStore.choose(Durability.AUTO, dir(), noJna));
+    assertEquals(Durability.FORCE_EACH, Barrier.choose(Durability.AUTO, dir(), noJna));
   }
 
   @Test
