@@ -1,12 +1,10 @@
 package dev.tufrepo.storage.fs;
 
 import static java.nio.file.StandardOpenOption.CREATE_NEW;
-import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 
 import dev.tufrepo.storage.MetadataStore;
 import dev.tufrepo.storage.StorageException;
-import java.io.File;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -20,11 +18,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -32,14 +37,29 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A {@link MetadataStore} in one flat directory, the layout a web server or CDN serves as is.
  *
- * <p>Every write goes to a temporary file in the same directory (named {@code .tmp-...}, which no
- * valid metadata name can be and {@link #list()} never returns), is forced to disk, and is then
- * renamed over its target with an atomic move; finally the directory is forced once so that the new
- * names are durable. A group of versioned files shares one barrier: all files are written, then all
- * are forced, then all are renamed, then the directory is forced once. A {@link #beginWrite()}
- * group writes, forces and renames each file on I/O threads as it is added, and forces the
- * directory once on commit. With {@code fsync(false)} nothing is forced (tests, or a file system
- * that is not the source of truth).
+ * <p>Every file is written to a temporary file in the same directory (named {@code .tmp-...}, which
+ * no valid metadata name can be and {@link #list()} never returns) and then renamed over its name
+ * with an atomic move, so a reader sees the old file or the whole new one.
+ *
+ * <p><b>Durability: one barrier per group, not one per file.</b> The files of a {@link
+ * #beginWrite()} group (or of one {@link #writeVersioned} call) are written and renamed without
+ * being forced one by one; {@link WriteGroup#commit()} then makes all of them, and their names,
+ * durable with one barrier (see {@link Durability}): one {@code syncfs(2)} of the file system on
+ * Linux 5.8 or later, or else {@code fdatasync} of every file on many threads followed by a force
+ * of the directory. Renaming before the barrier is safe because a versioned file is unreachable
+ * until a {@code timestamp.json} written after the barrier refers to it (through the snapshot the
+ * same group wrote). The engine commits its state only after the group committed and writes the
+ * timestamp after that; if the system crashes before the barrier completes, or the barrier fails,
+ * the group's files may be missing, empty or partial on disk, but no timestamp refers to them, and
+ * the next publish, starting from the previous state, writes the same names again and replaces them
+ * ({@code REPLACE_EXISTING}). The exception is {@code N.root.json}: TUF clients fetch the next root
+ * by its name, without the timestamp (spec section 5.3), so a root file is forced before its
+ * rename, so that its name never points at an incomplete file. {@code timestamp.json} is written to
+ * a temporary file, forced, renamed and the directory forced before {@link #writeTimestamp}
+ * returns.
+ *
+ * <p>With {@code fsync(false)} nothing is forced (tests, or a file system that is not the source of
+ * truth).
  *
  * <p>Temporary files left behind by a crash are invisible; those older than an hour are deleted
  * when a store is opened. Deleting a file does not force the directory: losing a deletion in a
@@ -53,22 +73,27 @@ public final class FileSystemMetadataStore implements MetadataStore {
       System.getLogger(FileSystemMetadataStore.class.getName());
   private static final String TEMP_PREFIX = ".tmp-";
   private static final Duration STALE_TEMP_AGE = Duration.ofHours(1);
+  private static final String ROOT_SUFFIX = ".root.json";
 
   private final Path dir;
   private final boolean fsync;
+  private final Durability barrier;
   private final String tempStem = Long.toHexString(ThreadLocalRandom.current().nextLong());
   private final AtomicLong tempCounter = new AtomicLong();
   private final ReentrantLock timestampLock = new ReentrantLock();
   private final int ioThreads;
-  private final java.util.concurrent.Executor givenExecutor;
-  private java.util.concurrent.ExecutorService ownExecutor;
+  private final int forceThreads;
+  private final Executor givenExecutor;
+  private ExecutorService ownExecutor;
+  private ExecutorService ownForceExecutor;
 
-  private FileSystemMetadataStore(
-      Path dir, boolean fsync, int ioThreads, java.util.concurrent.Executor executor) {
+  private FileSystemMetadataStore(Path dir, boolean fsync, Durability barrier, Builder b) {
     this.dir = dir;
     this.fsync = fsync;
-    this.ioThreads = ioThreads;
-    this.givenExecutor = executor;
+    this.barrier = barrier;
+    this.ioThreads = b.ioThreads;
+    this.forceThreads = b.forceThreads;
+    this.givenExecutor = b.executor;
   }
 
   /** Opens (creating it if needed) the store in {@code dir}, with fsync on. */
@@ -86,6 +111,15 @@ public final class FileSystemMetadataStore implements MetadataStore {
     return dir;
   }
 
+  /**
+   * The barrier that makes a group durable: {@link Durability#SYNCFS} or {@link
+   * Durability#FORCE_EACH} ({@link Durability#AUTO} resolved when the store was built), or empty
+   * with fsync off.
+   */
+  public Optional<Durability> durability() {
+    return Optional.ofNullable(barrier);
+  }
+
   @Override
   public void writeVersioned(Map<String, byte[]> files) {
     Objects.requireNonNull(files, "files");
@@ -99,32 +133,48 @@ public final class FileSystemMetadataStore implements MetadataStore {
   }
 
   /**
-   * Each added file is written on the store's I/O threads right away: to a temporary file, forced
-   * (with fsync on), renamed to its name; {@link WriteGroup#commit()} waits for them and forces the
-   * directory once. The forces of many files run in parallel, so the file system can make them
-   * durable in a few journal commits instead of one per file.
+   * Each added file is written on the store's I/O threads right away: to a temporary file, renamed
+   * to its name; {@link WriteGroup#commit()} waits for them and makes the group durable with one
+   * barrier (see the class comment).
    */
   @Override
   public WriteGroup beginWrite() {
-    return new FileWriteGroup(io());
+    return new FileWriteGroup(io(), newBarrier());
   }
 
-  private synchronized java.util.concurrent.Executor io() {
+  private Barrier newBarrier() {
+    return new Barrier(dir, barrier, barrier == Durability.FORCE_EACH ? forcer() : null);
+  }
+
+  private synchronized Executor io() {
     if (givenExecutor != null) {
       return givenExecutor;
     }
     if (ownExecutor == null) {
-      AtomicLong n = new AtomicLong();
-      ownExecutor =
-          java.util.concurrent.Executors.newFixedThreadPool(
-              ioThreads,
-              r -> {
-                Thread t = new Thread(r, "tufrepo-fs-io-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-              });
+      ownExecutor = pool("tufrepo-fs-io-", ioThreads);
     }
     return ownExecutor;
+  }
+
+  private synchronized Executor forcer() {
+    if (givenExecutor != null) {
+      return givenExecutor;
+    }
+    if (ownForceExecutor == null) {
+      ownForceExecutor = pool("tufrepo-fs-force-", forceThreads);
+    }
+    return ownForceExecutor;
+  }
+
+  private static ExecutorService pool(String name, int threads) {
+    AtomicLong n = new AtomicLong();
+    return Executors.newFixedThreadPool(
+        threads,
+        r -> {
+          Thread t = new Thread(r, name + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   @Override
@@ -133,25 +183,32 @@ public final class FileSystemMetadataStore implements MetadataStore {
       ownExecutor.shutdown();
       ownExecutor = null;
     }
+    if (ownForceExecutor != null) {
+      ownForceExecutor.shutdown();
+      ownForceExecutor = null;
+    }
   }
 
   /** The files of one {@link #beginWrite()} group, each written by an I/O task. */
   private final class FileWriteGroup implements WriteGroup {
-    private final java.util.concurrent.Executor executor;
-    private final List<java.util.concurrent.CompletableFuture<Void>> writes = new ArrayList<>();
+    private final Executor executor;
+    private final Barrier barrier;
+    private final List<CompletableFuture<Void>> writes = new ArrayList<>();
+    private final List<Path> targets = new ArrayList<>();
 
-    FileWriteGroup(java.util.concurrent.Executor executor) {
+    FileWriteGroup(Executor executor, Barrier barrier) {
       this.executor = executor;
+      this.barrier = barrier;
     }
 
     @Override
     public void add(String name, byte[] bytes) {
       Path target = resolve(name);
       Objects.requireNonNull(bytes, () -> "bytes of " + name);
-      var write =
-          java.util.concurrent.CompletableFuture.runAsync(() -> writeOne(target, bytes), executor);
+      var write = CompletableFuture.runAsync(() -> writeOne(target, bytes), executor);
       synchronized (this) {
         writes.add(write);
+        targets.add(target);
       }
     }
 
@@ -161,26 +218,21 @@ public final class FileSystemMetadataStore implements MetadataStore {
       if (failure != null) {
         throw failure;
       }
-      boolean any;
+      List<Path> written;
       synchronized (this) {
-        any = !writes.isEmpty();
+        written = List.copyOf(targets);
       }
-      if (fsync && any) {
-        try {
-          forceDirectory();
-        } catch (IOException e) {
-          throw failure("force", dir, e);
-        }
-      }
+      barrier.complete(written);
     }
 
     @Override
     public void close() {
       awaitAll();
+      barrier.close();
     }
 
     private StorageException awaitAll() {
-      List<java.util.concurrent.CompletableFuture<Void>> all;
+      List<CompletableFuture<Void>> all;
       synchronized (this) {
         all = new ArrayList<>(writes);
       }
@@ -188,8 +240,7 @@ public final class FileSystemMetadataStore implements MetadataStore {
       for (var w : all) {
         try {
           w.join();
-        } catch (java.util.concurrent.CompletionException
-            | java.util.concurrent.CancellationException e) {
+        } catch (CompletionException | CancellationException e) {
           if (first == null) {
             first =
                 e.getCause() instanceof StorageException se
@@ -202,20 +253,12 @@ public final class FileSystemMetadataStore implements MetadataStore {
     }
   }
 
-  /** Temporary file, written and forced, then renamed over {@code target}. */
+  /** Temporary file, written (and forced if it is a root), then renamed over {@code target}. */
   private void writeOne(Path target, byte[] bytes) {
-    Path temp = dir.resolve(TEMP_PREFIX + tempStem + "-" + tempCounter.incrementAndGet());
+    Path temp = newTemp();
     boolean moved = false;
     try {
-      try (FileChannel channel = FileChannel.open(temp, CREATE_NEW, WRITE)) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
-        }
-        if (fsync) {
-          channel.force(false);
-        }
-      }
+      writeNew(temp, bytes, forcedBeforeRename(target));
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       moved = true;
     } catch (IOException e) {
@@ -227,13 +270,27 @@ public final class FileSystemMetadataStore implements MetadataStore {
     }
   }
 
+  /** Temporary file, written and forced, renamed, directory forced: durable and atomic. */
   @Override
   public void writeTimestamp(byte[] bytes) {
     Objects.requireNonNull(bytes, "bytes");
+    Path target = resolve(TIMESTAMP);
     timestampLock.lock();
+    Path temp = newTemp();
+    boolean moved = false;
     try {
-      writeGroup(List.of(resolve(TIMESTAMP)), List.of(bytes));
+      writeNew(temp, bytes, fsync);
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      moved = true;
+      if (fsync) {
+        Barrier.forceDirectory(dir);
+      }
+    } catch (IOException e) {
+      throw failure("write", moved ? dir : target, e);
     } finally {
+      if (!moved) {
+        deleteQuietly(temp);
+      }
       timestampLock.unlock();
     }
   }
@@ -278,10 +335,10 @@ public final class FileSystemMetadataStore implements MetadataStore {
   }
 
   /**
-   * Write all, force all, rename all, force the directory once. Files given the very same byte
-   * array (the engine's 16,384 identical empty bins at bootstrap) are written and forced once and
-   * hard-linked under their other names; published files are never modified in place, so sharing an
-   * inode is safe.
+   * Write all, rename all, one barrier. Files given the very same byte array (the engine's 16,384
+   * identical empty bins at bootstrap) are written once and hard-linked under their other names;
+   * published files are never modified in place, so sharing an inode is safe, and the barrier
+   * forces each inode once.
    */
   private void writeGroup(List<Path> targets, List<byte[]> contents) {
     if (targets.isEmpty()) {
@@ -289,22 +346,18 @@ public final class FileSystemMetadataStore implements MetadataStore {
     }
     List<Path> temps = new ArrayList<>(targets.size());
     List<Path> written = new ArrayList<>();
-    java.util.IdentityHashMap<byte[], Path> firstCopy = new java.util.IdentityHashMap<>();
+    IdentityHashMap<byte[], Path> firstCopy = new IdentityHashMap<>();
     int renamed = 0;
-    try {
-      for (byte[] bytes : contents) {
-        Path temp = dir.resolve(TEMP_PREFIX + tempStem + "-" + tempCounter.incrementAndGet());
+    try (Barrier group = newBarrier()) {
+      for (int i = 0; i < targets.size(); i++) {
+        byte[] bytes = contents.get(i);
+        Path temp = newTemp();
         temps.add(temp);
         Path first = firstCopy.get(bytes);
         if (first == null || !tryLink(temp, first)) {
-          writeNew(temp, bytes);
-          written.add(temp);
+          writeNew(temp, bytes, forcedBeforeRename(targets.get(i)));
+          written.add(targets.get(i));
           firstCopy.putIfAbsent(bytes, temp);
-        }
-      }
-      if (fsync) {
-        for (Path temp : written) {
-          forceFile(temp);
         }
       }
       for (; renamed < targets.size(); renamed++) {
@@ -314,9 +367,7 @@ public final class FileSystemMetadataStore implements MetadataStore {
             StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
       }
-      if (fsync) {
-        forceDirectory();
-      }
+      group.complete(written);
     } catch (IOException e) {
       Path failed = renamed < targets.size() ? targets.get(renamed) : dir;
       throw failure("write", failed, e);
@@ -325,6 +376,15 @@ public final class FileSystemMetadataStore implements MetadataStore {
         deleteQuietly(temps.get(i));
       }
     }
+  }
+
+  /** A root is fetched by its name alone (TUF 5.3), so its name must never show a partial file. */
+  private boolean forcedBeforeRename(Path target) {
+    return fsync && target.getFileName().toString().endsWith(ROOT_SUFFIX);
+  }
+
+  private Path newTemp() {
+    return dir.resolve(TEMP_PREFIX + tempStem + "-" + tempCounter.incrementAndGet());
   }
 
   private static boolean tryLink(Path link, Path existing) {
@@ -336,28 +396,15 @@ public final class FileSystemMetadataStore implements MetadataStore {
     }
   }
 
-  private static void writeNew(Path file, byte[] bytes) throws IOException {
+  private static void writeNew(Path file, byte[] bytes, boolean force) throws IOException {
     try (FileChannel channel = FileChannel.open(file, CREATE_NEW, WRITE)) {
       ByteBuffer buffer = ByteBuffer.wrap(bytes);
       while (buffer.hasRemaining()) {
         channel.write(buffer);
       }
-    }
-  }
-
-  private static void forceFile(Path file) throws IOException {
-    // Reopening is cheap and keeps the number of open descriptors at one for any group size.
-    try (FileChannel channel = FileChannel.open(file, WRITE)) {
-      channel.force(false);
-    }
-  }
-
-  private void forceDirectory() throws IOException {
-    if (File.separatorChar == '\\') {
-      return; // Windows cannot open a directory as a channel; NTFS journals renames itself.
-    }
-    try (FileChannel channel = FileChannel.open(dir, READ)) {
-      channel.force(true);
+      if (force) {
+        channel.force(false);
+      }
     }
   }
 
@@ -410,27 +457,45 @@ public final class FileSystemMetadataStore implements MetadataStore {
 
   @Override
   public String toString() {
-    return "FileSystemMetadataStore[" + dir + (fsync ? "" : ", fsync off") + "]";
+    String how;
+    if (barrier == null) {
+      how = "fsync off";
+    } else if (barrier == Durability.SYNCFS) {
+      how = "one syncfs per group";
+    } else {
+      how = "force each file" + (givenExecutor == null ? " on " + forceThreads + " threads" : "");
+    }
+    return "FileSystemMetadataStore[" + dir + ", " + how + "]";
   }
 
   /** Options of a {@link FileSystemMetadataStore}. */
   public static final class Builder {
     private final Path dir;
     private boolean fsync = true;
+    private Durability durability = Durability.AUTO;
     private Clock clock = Clock.systemUTC();
     private int ioThreads = 2;
-    private java.util.concurrent.Executor executor;
+    private int forceThreads = 16;
+    private Executor executor;
+    private SyncFs.Platform platform = SyncFs.Platform.current();
 
     Builder(Path dir) {
       this.dir = Objects.requireNonNull(dir, "dir");
     }
 
     /**
-     * Whether writes are forced to disk before they return (default {@code true}). Turn it off only
-     * where losing recent writes in a power failure is acceptable.
+     * Whether writes are made durable before they return (default {@code true}). Turn it off only
+     * where losing recent writes in a power failure is acceptable; then nothing is forced, whatever
+     * the {@link #durability}.
      */
     public Builder fsync(boolean fsync) {
       this.fsync = fsync;
+      return this;
+    }
+
+    /** How a group of files is made durable (default {@link Durability#AUTO}). */
+    public Builder durability(Durability durability) {
+      this.durability = Objects.requireNonNull(durability, "durability");
       return this;
     }
 
@@ -455,14 +520,40 @@ public final class FileSystemMetadataStore implements MetadataStore {
     }
 
     /**
-     * Runs the writes of {@link #beginWrite()} groups on {@code executor} instead of own threads.
+     * How many threads of its own the store forces files with under {@link Durability#FORCE_EACH}
+     * (default 16). Many concurrent {@code fdatasync} calls share journal commits: on ext4, 970
+     * files took about 60 ms with 16 threads and 200 ms with 2. Ignored when an {@link #ioExecutor}
+     * is given.
      */
-    public Builder ioExecutor(java.util.concurrent.Executor executor) {
+    public Builder forceThreads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("forceThreads must be >= 1, not " + threads);
+      }
+      this.forceThreads = threads;
+      return this;
+    }
+
+    /**
+     * Runs the writes of {@link #beginWrite()} groups, and the forces of {@link
+     * Durability#FORCE_EACH}, on {@code executor} instead of own threads.
+     */
+    public Builder ioExecutor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 
-    /** Creates the directory if needed and opens the store. */
+    /** Poses as another platform (tests). */
+    Builder platform(SyncFs.Platform platform) {
+      this.platform = Objects.requireNonNull(platform, "platform");
+      return this;
+    }
+
+    /**
+     * Creates the directory if needed and opens the store.
+     *
+     * @throws StorageException if the directory cannot be created, or {@link Durability#SYNCFS} was
+     *     asked for with fsync on and is not available (the message says why)
+     */
     public FileSystemMetadataStore build() {
       Path absolute = dir.toAbsolutePath().normalize();
       try {
@@ -470,8 +561,9 @@ public final class FileSystemMetadataStore implements MetadataStore {
       } catch (IOException e) {
         throw failure("create", absolute, e);
       }
-      FileSystemMetadataStore store =
-          new FileSystemMetadataStore(absolute, fsync, ioThreads, executor);
+      Durability barrier = fsync ? Barrier.choose(durability, absolute, platform) : null;
+      FileSystemMetadataStore store = new FileSystemMetadataStore(absolute, fsync, barrier, this);
+      LOG.log(Level.DEBUG, () -> "opened " + store);
       store.deleteStaleTempFiles(clock.instant());
       return store;
     }
