@@ -105,6 +105,9 @@ public final class RepositoryEngine implements AutoCloseable {
   private final String nodeId;
   private final ReentrantLock lock = new ReentrantLock();
   private final EnqueueCombiner combiner;
+  private static final long DEPTH_REPORT_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+  private final java.util.concurrent.atomic.AtomicLong lastDepthReport =
+      new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - DEPTH_REPORT_INTERVAL_NANOS);
   private final Map<Long, SoftReference<ArtifactBatch>> accepted = new ConcurrentHashMap<>();
   private final Object publishSchedule = new Object();
   private boolean publishPending; // guarded by publishSchedule: an automatic publish is scheduled
@@ -123,7 +126,12 @@ public final class RepositoryEngine implements AutoCloseable {
             stateStore,
             MAX_ENQUEUE_GROUP,
             () -> {
-              if (b.listener != EngineListener.NONE) {
+              // the depth is a count over the queue: at most a few times a second, not per request
+              long now = System.nanoTime();
+              long last = lastDepthReport.get();
+              if (b.listener != EngineListener.NONE
+                  && now - last >= DEPTH_REPORT_INTERVAL_NANOS
+                  && lastDepthReport.compareAndSet(last, now)) {
                 b.listener.queueDepth(stateStore.queueDepth());
               }
             });

@@ -30,10 +30,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * targets (default 1 M) in {@code -Dbins} hash bins (16,384) with group commit on; {@code
  * -Dclients} closed-loop clients (32) post {@code -DperRequest} artifacts (10) each, for {@code
  * -Dseconds} (30). Reports requests/s, request latency percentiles, and the time from acceptance to
- * published (SUCCESS) for every {@code -DsampleEvery}-th task (10), polled every 5 ms. With {@code
- * -Drate=N} the load is an open loop instead: a request is due every 1/N s whatever the server
- * does, and its latency counts from when it was due. Run with {@code benchmarks/rest-load.sh}.
- * Traffic goes to 127.0.0.1 only and stops by itself.
+ * published (SUCCESS) for every {@code -DsampleEvery}-th task (10), polled every {@code -DpollMs}
+ * (20 ms). With {@code -Drate=N} the load is an open loop instead: a request is due every 1/N s
+ * whatever the server does, and its latency counts from when it was due; it is preceded by {@code
+ * -Dwarmup} seconds (15) of the same load that are not measured. Run with {@code
+ * benchmarks/rest-load.sh}. Traffic goes to 127.0.0.1 only and stops by itself.
  */
 public final class RestLoadBenchmark {
   public static void main(String[] args) throws Exception {
@@ -45,6 +46,8 @@ public final class RestLoadBenchmark {
     int sampleEvery = Integer.getInteger("sampleEvery", 10);
     long groupCommitMs = Long.getLong("groupCommitMs", 1000);
     int rate = Integer.getInteger("rate", 0);
+    int warmup = Integer.getInteger("warmup", 15);
+    long pollMs = Long.getLong("pollMs", 20);
     System.out.println("fsync=" + System.getProperty("fsync", "true"));
     Path dir = Files.createTempDirectory("tufrepo-load");
     System.out.printf(
@@ -104,11 +107,11 @@ public final class RestLoadBenchmark {
       ConcurrentLinkedQueue<long[]> sampled = new ConcurrentLinkedQueue<>();
       java.util.Map<Long, String> sampledIds = new java.util.concurrent.ConcurrentHashMap<>();
       AtomicLong errors = new AtomicLong();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+      long deadline;
       CountDownLatch done = new CountDownLatch(clients);
       java.util.concurrent.atomic.AtomicBoolean loadDone =
           new java.util.concurrent.atomic.AtomicBoolean();
-      // One poller checks the sampled tasks oldest first, every 5 ms, up to the first that is not
+      // One poller checks the sampled tasks oldest first, every -DpollMs (20), up to the first not
       // published yet: the queue is drained in acceptance order, so a later task cannot be
       // published before an earlier one, and a lagging repository is not also flooded with polls.
       Thread poller =
@@ -147,7 +150,7 @@ public final class RestLoadBenchmark {
                     pending.poll();
                   }
                   try {
-                    Thread.sleep(5);
+                    Thread.sleep(pollMs);
                   } catch (InterruptedException e) {
                     return;
                   }
@@ -155,6 +158,29 @@ public final class RestLoadBenchmark {
               });
       poller.setDaemon(true);
       poller.start();
+      if (rate > 0 && warmup > 0) {
+        // the same load, not measured: the JIT compiles the request and publish paths and the
+        // bins touched are parsed into the engine's cache, as in a service that has been running
+        long w0 = System.nanoTime();
+        openLoop(
+            http,
+            base,
+            rate,
+            perRequest,
+            Integer.MAX_VALUE,
+            w0,
+            w0 + TimeUnit.SECONDS.toNanos(warmup),
+            seq,
+            new ConcurrentLinkedQueue<>(),
+            new ConcurrentLinkedQueue<>(),
+            sampledIds,
+            new AtomicLong());
+        while (server.engine().queueDepth() > 0) {
+          Thread.sleep(50);
+        }
+        System.out.printf(Locale.ROOT, "warm-up: %d s at %d req/s, done%n", warmup, rate);
+      }
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
       long start = System.nanoTime();
       if (rate > 0) {
         // open loop: request k is due at start + k / rate whatever the server does; its latency
