@@ -59,12 +59,18 @@ final class AdminCommands extends Group {
   }
 
   static JsonValue readJson(Path file) {
-    byte[] b;
+    return parseJson(file, readBytes(file));
+  }
+
+  static byte[] readBytes(Path file) {
     try {
-      b = Files.readAllBytes(file);
+      return Files.readAllBytes(file);
     } catch (java.io.IOException e) {
       throw CliException.io("cannot read " + file + ": " + e, e);
     }
+  }
+
+  static JsonValue parseJson(Path file, byte[] b) {
     try {
       return Json.parse(b);
     } catch (TufException e) {
@@ -225,9 +231,11 @@ final class AdminCommands extends Group {
 
       @Override
       protected void run() {
-        JsonValue body = readJson(payload);
+        byte[] body = readBytes(payload);
+        parseJson(payload, body); // refuse a file that is not JSON before sending it
         ApiClient api = server.client(io);
-        String id = api.submit(path(), body);
+        // the file's bytes as they are: the server publishes a payload's root exactly as received
+        String id = api.submitRaw(path(), body);
         TaskCommands.finish(
             this,
             io,
@@ -242,7 +250,7 @@ final class AdminCommands extends Group {
     @Command(
         name = "bootstrap",
         mixinStandardHelpOptions = true,
-        description = "POST a ceremony payload to /api/v1/bootstrap/.")
+        description = "POST a ceremony payload file, as it is, to /api/v1/bootstrap/.")
     static final class Bootstrap extends SendFile {
       Bootstrap(Io io) {
         super(io);
@@ -257,7 +265,7 @@ final class AdminCommands extends Group {
     @Command(
         name = "update",
         mixinStandardHelpOptions = true,
-        description = "POST a root update payload to /api/v1/metadata/.")
+        description = "POST a root update payload file, as it is, to /api/v1/metadata/.")
     static final class Update extends SendFile {
       Update(Io io) {
         super(io);

@@ -81,11 +81,30 @@ final class ApiClient {
     return submit("POST", path, body);
   }
 
+  /**
+   * POSTs {@code json}, bytes sent as they are (a payload file whose signed root the server keeps
+   * byte for byte), and returns {@code data.task_id} of the 202 answer.
+   */
+  String submitRaw(String path, byte[] json) {
+    Response r =
+        send(
+            HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json)),
+            "POST",
+            path);
+    return taskId("POST", path, r);
+  }
+
   /** POSTs or PUTs {@code body} and returns {@code data.task_id} of the 202 answer. */
   String submit(String method, String path, JsonValue body) {
     Response r = method.equals("PUT") ? put(path, body) : post(path, body);
+    return taskId(method, path, r);
+  }
+
+  private String taskId(String method, String path, Response r) {
     if (r.status() != 202 && r.status() != 200) {
-      throw failure("POST", path, r);
+      throw failure(method, path, r);
     }
     String id = Jsons.string(r.body(), "data", "task_id");
     if (id == null) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tufrepo.json.Json;
 import dev.tufrepo.json.JsonNumber;
 import dev.tufrepo.json.JsonValue;
 import dev.tufrepo.rest.TufrepoServer;
@@ -96,9 +97,28 @@ class ServerCommandsTest {
     Path payload =
         ceremony(
             "--root-key", "generate:ed25519:alice,generate:ecdsa:bob", "--root-threshold", "2");
+    // spaces after the commas between members: the same JSON, not the bytes we would write
+    byte[] compact = Files.readAllBytes(payload);
+    String spaced = new String(compact, StandardCharsets.UTF_8).replace(",\"", ", \"");
+    assertEquals(Json.parse(compact), Json.parse(spaced), "only whitespace was added");
+    Files.writeString(payload, spaced);
     Cli.Run boot = cli("admin", "send", "bootstrap", s(payload), "--api-server", url, "--wait");
     assertEquals(0, boot.code(), boot::toString);
     assertTrue(bootstrapped());
+    byte[] sent = Files.readAllBytes(payload);
+    byte[] rootSent = Json.locate(sent, "metadata", "root").orElseThrow().copyOf(sent);
+    java.net.http.HttpResponse<byte[]> published =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(url + "metadata/1.root.json"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, published.statusCode());
+    assertEquals(
+        new String(rootSent, StandardCharsets.UTF_8),
+        new String(published.body(), StandardCharsets.UTF_8),
+        "the payload's root is published byte for byte");
 
     Path file = dir.resolve("hello-1.0.tar.gz");
     Files.writeString(file, "hello world\n");
