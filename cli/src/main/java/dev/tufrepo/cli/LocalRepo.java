@@ -29,8 +29,14 @@ final class LocalRepo implements AutoCloseable {
       m = new ParallelSyncMetadataStore(dir.resolve("metadata"));
       s = JdbcStateStore.h2(dir.resolve("state"));
       k = FileKeyVault.of(dir.resolve("keys"));
+      // one command, one operation: no background warm-up of the artifact cache
       RepositoryEngine.Builder b =
-          RepositoryEngine.builder().metadataStore(m).stateStore(s).keyVault(k).listener(listener);
+          RepositoryEngine.builder()
+              .metadataStore(m)
+              .stateStore(s)
+              .keyVault(k)
+              .listener(listener)
+              .warmCache(false);
       if (cacheTargets > 0) {
         b.cacheTargets(cacheTargets);
       }

@@ -41,6 +41,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -115,6 +116,8 @@ public final class RepositoryEngine implements AutoCloseable {
   private boolean arrivedDuringPublish; // guarded by publishSchedule
   private final List<ScheduledFuture<?>> timers = new ArrayList<>();
   private volatile RepoState state;
+  private final boolean warmCache;
+  private volatile CompletableFuture<Void> cacheWarmUp = CompletableFuture.completedFuture(null);
   private volatile Signer signer;
   private volatile boolean closed;
 
@@ -197,6 +200,54 @@ public final class RepositoryEngine implements AutoCloseable {
     if (autoPublish != null && state != null && queuedBatchWantsPublish()) {
       schedulePublish();
     }
+    this.warmCache = b.warmCache;
+    startCacheWarmUp();
+  }
+
+  /**
+   * Reads the published bins into the artifact cache in the background (on a scheduler thread), as
+   * far as the cache holds them, so that the first publishes after a start or a bulk import do not
+   * read and parse each bin they touch.
+   */
+  private void startCacheWarmUp() {
+    RepoState s = state;
+    if (!warmCache || s == null) {
+      return;
+    }
+    Map<String, Integer> versions = new java.util.LinkedHashMap<>();
+    for (String bin : dev.tufrepo.engine.internal.RoleMap.of(s).onlineNames()) {
+      versions.put(bin, s.version(bin));
+    }
+    cacheWarmUp =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                long started = System.nanoTime();
+                int read = cache.warm(versions, () -> closed);
+                LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "artifact cache warm-up: "
+                        + read
+                        + " bins read in "
+                        + (System.nanoTime() - started) / 1_000_000
+                        + " ms");
+              } catch (RuntimeException e) {
+                // only a cache: a bin that cannot be read now fails its publish with the reason
+                if (!closed) {
+                  LOG.log(System.Logger.Level.WARNING, "artifact cache warm-up stopped", e);
+                }
+              }
+            },
+            scheduler);
+  }
+
+  /**
+   * The background read of published bins into the artifact cache that the engine starts when it
+   * opens a bootstrapped repository and after a bulk import (completed when there was none, or it
+   * is turned off with {@link Builder#warmCache(boolean)}).
+   */
+  public CompletableFuture<Void> cacheWarmUp() {
+    return cacheWarmUp;
   }
 
   public static Builder builder() {
@@ -320,6 +371,7 @@ public final class RepositoryEngine implements AutoCloseable {
             if (!out.result().isEmpty()) {
               listener.published(out.result());
               announceExpiries();
+              startCacheWarmUp(); // the import does not keep the bins it wrote
             }
             return out.result();
           } catch (RuntimeException e) {
@@ -1475,6 +1527,7 @@ public final class RepositoryEngine implements AutoCloseable {
     private Duration leaseTtl = Duration.ofSeconds(30);
     private String nodeId;
     private long cacheTargets = 2_000_000;
+    private boolean warmCache = true;
     private boolean verifyBinSignatures;
     private int maxBatchesPerPublish = 100_000;
     private Duration offlineExpiryWarning = DEFAULT_OFFLINE_EXPIRY_WARNING;
@@ -1581,6 +1634,16 @@ public final class RepositoryEngine implements AutoCloseable {
     /** How many targets the bin cache holds at most (default 2,000,000). */
     public Builder cacheTargets(long targets) {
       this.cacheTargets = targets;
+      return this;
+    }
+
+    /**
+     * Whether the engine reads the published bins into its cache in the background when it opens a
+     * bootstrapped repository and after a bulk import, up to {@link #cacheTargets} (default true).
+     * Without it, each bin is read and parsed the first time a publish touches it.
+     */
+    public Builder warmCache(boolean warm) {
+      this.warmCache = warm;
       return this;
     }
 

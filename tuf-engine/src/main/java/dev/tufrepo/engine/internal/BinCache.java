@@ -42,8 +42,44 @@ public final class BinCache {
     return targets;
   }
 
-  /** Remembers the content of a newly published bin. */
+  /**
+   * Reads into the cache the bins of {@code versions} (name to published version) that it does not
+   * hold at that version, until it is full or {@code stop} says so (a warm-up after a restart or a
+   * bulk import, so that the first publishes do not read and parse every bin they touch).
+   *
+   * @return how many bins were read
+   */
+  public int warm(Map<String, Integer> versions, java.util.function.BooleanSupplier stop) {
+    int read = 0;
+    int last = 0; // targets in the bin read last: about what the next one adds
+    for (Map.Entry<String, Integer> e : versions.entrySet()) {
+      synchronized (this) {
+        if (held + last > maxTargets) {
+          break; // full: reading on would only evict what was just read
+        }
+        Entry have = lru.get(e.getKey());
+        if (have != null && have.version >= e.getValue()) {
+          continue;
+        }
+      }
+      if (stop.getAsBoolean()) {
+        break;
+      }
+      last = targets(e.getKey(), e.getValue()).size();
+      read++;
+    }
+    return read;
+  }
+
+  /**
+   * Remembers the content of {@code bin} at {@code version}, unless a newer version is held already
+   * (a read racing a publish must not replace the bin the publish just put).
+   */
   public synchronized void put(String bin, int version, Map<String, TargetFile> targets) {
+    Entry current = lru.get(bin);
+    if (current != null && current.version > version) {
+      return;
+    }
     Entry old = lru.put(bin, new Entry(version, targets));
     if (old != null) {
       held -= old.targets.size();
