@@ -39,15 +39,20 @@ class CacheWarmUpTest {
         .clock(repo.clock);
   }
 
+  /** Bootstraps 64 bins, publishes {@code artifacts}, closes; the store to reopen it with. */
+  private static CountingStore published(TestRepository repo, int artifacts) {
+    try (RepositoryEngine engine = repo.engine()) {
+      engine.bootstrap(repo.bootstrapRequest(64));
+      engine.submit(ArtifactBatch.add(TestRepository.artifacts("a", 0, artifacts)));
+      engine.publish();
+    }
+    return new CountingStore(repo.metadata);
+  }
+
   @Test
   void reopen_publishedRepository_warmUpReadsEveryBinOnceAndPublishReadsNone() throws Exception {
     try (TestRepository repo = new TestRepository(dir)) {
-      try (RepositoryEngine engine = repo.engine()) {
-        engine.bootstrap(repo.bootstrapRequest(64));
-        engine.submit(ArtifactBatch.add(TestRepository.artifacts("a", 0, 2_000)));
-        engine.publish();
-      }
-      CountingStore counting = new CountingStore(repo.metadata);
+      CountingStore counting = published(repo, 2_000);
       try (RepositoryEngine engine = builder(repo, counting).build()) {
         engine.cacheWarmUp().get(30, TimeUnit.SECONDS);
         assertEquals(64, counting.binReads.get(), "every bin read once by the warm-up");
@@ -63,12 +68,7 @@ class CacheWarmUpTest {
   @Test
   void reopen_warmCacheOff_publishReadsTheBinsItTouches() throws Exception {
     try (TestRepository repo = new TestRepository(dir)) {
-      try (RepositoryEngine engine = repo.engine()) {
-        engine.bootstrap(repo.bootstrapRequest(64));
-        engine.submit(ArtifactBatch.add(TestRepository.artifacts("a", 0, 2_000)));
-        engine.publish();
-      }
-      CountingStore counting = new CountingStore(repo.metadata);
+      CountingStore counting = published(repo, 2_000);
       try (RepositoryEngine engine = builder(repo, counting).warmCache(false).build()) {
         engine.cacheWarmUp().get(30, TimeUnit.SECONDS);
         assertEquals(0, counting.binReads.get());
@@ -83,12 +83,7 @@ class CacheWarmUpTest {
   @Test
   void warmUp_cacheSmallerThanRepository_stopsWhenFull() throws Exception {
     try (TestRepository repo = new TestRepository(dir)) {
-      try (RepositoryEngine engine = repo.engine()) {
-        engine.bootstrap(repo.bootstrapRequest(64));
-        engine.submit(ArtifactBatch.add(TestRepository.artifacts("a", 0, 6_400)));
-        engine.publish();
-      }
-      CountingStore counting = new CountingStore(repo.metadata);
+      CountingStore counting = published(repo, 6_400);
       // about 100 targets a bin: a cache of 1,000 targets is full after about 10 bins
       try (RepositoryEngine engine = builder(repo, counting).cacheTargets(1_000).build()) {
         engine.cacheWarmUp().get(30, TimeUnit.SECONDS);

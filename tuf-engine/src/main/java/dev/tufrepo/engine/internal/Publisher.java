@@ -92,10 +92,10 @@ public final class Publisher {
     }
   }
 
-  private record BinWork(String bin, int index, List<Op> ops) {}
+  private record BinWork(String bin, List<Op> ops) {}
 
-  private record BinDone(
-      String bin, SignedFile<Targets> file, Map<String, TargetFile> targets, boolean changed) {}
+  /** A signed bin: its file and the targets it lists. */
+  private record BinDone(String bin, SignedFile<Targets> file, Map<String, TargetFile> targets) {}
 
   /** When {@code role}, with validity {@code period}, is due for re-signing. */
   public Instant refreshAt(Instant expires, Duration period) {
@@ -244,9 +244,9 @@ public final class Publisher {
         continue; // offline roles are signed by their key holders
       }
       if (byBin[i] != null) {
-        work.add(new BinWork(bin, i, byBin[i]));
+        work.add(new BinWork(bin, byBin[i]));
       } else if (forceAll || force.contains(bin) || due(expires, settings.expiration(bin), now)) {
-        work.add(new BinWork(bin, i, List.of()));
+        work.add(new BinWork(bin, List.of()));
         refreshed++;
       }
     }
@@ -284,226 +284,177 @@ public final class Publisher {
               if (n % 1024 == 0 || n == total) {
                 listener.progress("sign bins", n, total);
               }
-              return new BinDone(a.bin, file, a.targets, a.changed);
+              return new BinDone(a.bin, file, a.targets);
             });
+    // 4-6 on this thread; on any failure, wait for the signing before the group closes
     try {
-      return finish(
-          previous,
-          state,
-          drained,
-          force,
-          signer,
-          now,
-          fencingToken,
-          newRoot,
-          roleFiles,
-          rotated,
-          refreshed,
-          ops,
-          binOf,
-          bins,
-          notFound,
-          toSign,
-          signingBins,
-          group,
-          trace,
-          started);
+      // 4. targets, snapshot, timestamp
+      SignedFile<Targets> targets = state.targets();
+      boolean newTargets =
+          rotated
+              || force.contains(TufRole.TARGETS)
+              || due(
+                  targets.metadata().signed().expires(), settings.expiration(TufRole.TARGETS), now);
+      if (newTargets && !rotated) {
+        Targets t = targets.metadata().signed();
+        targets =
+            SignedFile.sign(
+                t.withVersion(t.version() + 1)
+                    .withExpires(now.plus(settings.expiration(TufRole.TARGETS))),
+                signer);
+      }
+      Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+      Map<String, RoleVersion> versions = new HashMap<>();
+      Map<String, Instant> newBinExpires = state.binExpires();
+      Map<String, Integer> published = new TreeMap<>();
+      Snapshot prevSnap = state.snapshot().metadata().signed();
+      TreeMap<String, MetaFile> meta = null; // the changed entries of the snapshot
+      for (Applied a : toSign) {
+        if (meta == null) {
+          meta = new TreeMap<>(Json.CODE_POINT_ORDER);
+          newBinExpires = new HashMap<>(state.binExpires());
+        }
+        meta.put(a.bin + ".json", MetaFile.of(a.version));
+        Instant binExpires = now.plus(settings.expiration(a.bin));
+        versions.put(a.bin, new RoleVersion(a.version, binExpires));
+        newBinExpires.put(a.bin, binExpires);
+        published.put(a.bin, a.version);
+      }
+      if (newTargets) {
+        if (meta == null) {
+          meta = new TreeMap<>(Json.CODE_POINT_ORDER);
+        }
+        int v = targets.metadata().signed().version();
+        meta.put("targets.json", MetaFile.of(v));
+        files.put(targets.versionedName(TufRole.TARGETS), targets.bytes());
+        versions.put(TufRole.TARGETS, new RoleVersion(v, targets.metadata().signed().expires()));
+        published.put(TufRole.TARGETS, v);
+      }
+      for (Map.Entry<String, SignedFile<Targets>> e : roleFiles.entrySet()) {
+        if (meta == null) {
+          meta = new TreeMap<>(Json.CODE_POINT_ORDER);
+        }
+        if (newBinExpires == state.binExpires()) {
+          newBinExpires = new HashMap<>(state.binExpires());
+        }
+        Targets roleMd = e.getValue().metadata().signed();
+        meta.put(e.getKey() + ".json", MetaFile.of(roleMd.version()));
+        files.put(e.getValue().versionedName(e.getKey()), e.getValue().bytes());
+        versions.put(e.getKey(), new RoleVersion(roleMd.version(), roleMd.expires()));
+        published.put(e.getKey(), roleMd.version());
+        if (RoleMap.of(state).onlineNames().contains(e.getKey())) {
+          newBinExpires.put(e.getKey(), roleMd.expires());
+        }
+      }
+      if (newRoot != null) {
+        int v = newRoot.root().signed().version();
+        files.put(v + ".root.json", newRoot.bytes());
+        versions.put(TufRole.ROOT, new RoleVersion(v, newRoot.root().signed().expires()));
+        published.put(TufRole.ROOT, v);
+      }
+      SignedFile<Snapshot> snapshot = state.snapshot();
+      Duration snapPeriod = settings.expiration(TufRole.SNAPSHOT);
+      if (meta != null
+          || force.contains(TufRole.SNAPSHOT)
+          || due(prevSnap.expires(), snapPeriod, now)) {
+        Snapshot s =
+            new Snapshot(
+                Signed.SPEC_VERSION,
+                prevSnap.version() + 1,
+                now.plus(snapPeriod),
+                meta == null ? prevSnap.meta() : withChanges(prevSnap.meta(), meta),
+                prevSnap.unrecognized());
+        snapshot = SignedFile.sign(s, signer);
+        files.put(snapshot.versionedName(TufRole.SNAPSHOT), snapshot.bytes());
+        versions.put(TufRole.SNAPSHOT, new RoleVersion(s.version(), s.expires()));
+        published.put(TufRole.SNAPSHOT, s.version());
+      }
+      SignedFile<Timestamp> timestamp = state.timestamp();
+      Timestamp prevTs = timestamp.metadata().signed();
+      Duration tsPeriod = settings.expiration(TufRole.TIMESTAMP);
+      boolean newTimestamp =
+          snapshot != state.snapshot()
+              || force.contains(TufRole.TIMESTAMP)
+              || due(prevTs.expires(), tsPeriod, now);
+      if (newTimestamp) {
+        Timestamp t =
+            new Timestamp(
+                Signed.SPEC_VERSION,
+                prevTs.version() + 1,
+                now.plus(tsPeriod),
+                Bootstrapper.snapshotMeta(snapshot),
+                prevTs.unrecognized());
+        timestamp = SignedFile.sign(t, signer);
+        versions.put(TufRole.TIMESTAMP, new RoleVersion(t.version(), t.expires()));
+        published.put(TufRole.TIMESTAMP, t.version());
+      }
+
+      trace.mark("snapshot+timestamp");
+      RepoState next = state.with(targets, snapshot, timestamp, newBinExpires);
+      boolean check = newTimestamp || newRoot != null;
+      if (check) {
+        ClientCheck.checkTopLevel(newTimestamp ? previous : null, next, now);
+      }
+      trace.mark("check");
+      // 5. task results
+      Results results = results(drained, ops, binOf, bins, notFound, now);
+      trace.mark("results");
+      List<BinDone> done = join(signingBins);
+      trace.mark("bins");
+      if (check) {
+        for (BinDone d : done) {
+          ClientCheck.checkBin(next, d.bin, d.file, state.version(d.bin), now, next.bins() == null);
+        }
+        for (Map.Entry<String, SignedFile<Targets>> e : roleFiles.entrySet()) {
+          MetaFile before = prevSnap.meta().get(e.getKey() + ".json");
+          ClientCheck.checkBin(
+              next, e.getKey(), e.getValue(), before == null ? 0 : before.version(), now, true);
+        }
+      }
+
+      trace.mark("checkBins");
+      // 6. make it durable, commit, then visible
+      files.forEach(group::add);
+      group.commit();
+      trace.mark("write");
+      Map<String, String> settingValues = new HashMap<>();
+      if (newTimestamp) {
+        settingValues.put(
+            SettingKeys.TIMESTAMP_JSON, new String(timestamp.bytes(), StandardCharsets.UTF_8));
+      }
+      if (newRoot != null) {
+        settingValues.put(SettingKeys.ONLINE_KEY_ID, newRoot.settings().onlineKeyId());
+        settingValues.put(SettingKeys.ONLINE_KEY_URI, newRoot.settings().onlineKeyUri());
+      }
+      List<Long> seqs = drained.stream().map(Drained::seq).toList();
+      stateStore.commitPublish(
+          new PublishCommit(fencingToken, versions, seqs, results.tasks, settingValues));
+      trace.mark("commit");
+      if (newTimestamp) {
+        metadataStore.writeTimestamp(timestamp.bytes());
+      }
+      trace.mark("timestamp");
+      trace.done();
+      for (BinDone d : done) {
+        cache.put(d.bin, d.file.metadata().signed().version(), d.targets);
+      }
+      PublishResult result =
+          new PublishResult(
+              published,
+              snapshot.metadata().signed().version(),
+              timestamp.metadata().signed().version(),
+              drained.size(),
+              results.added,
+              results.removed,
+              results.notFound,
+              refreshed,
+              Duration.ofNanos(System.nanoTime() - started));
+      return new Outcome(next, result, results.tasks);
     } catch (RuntimeException | Error e) {
       // no signing thread may still add to the group when it closes; e is the failure to report
       signingBins.handle((list, failure) -> null).join();
       throw e;
     }
-  }
-
-  /** Targets, snapshot, timestamp, checks, task results, then durable and visible. */
-  private Outcome finish(
-      RepoState previous,
-      RepoState state,
-      List<Drained> drained,
-      Set<String> force,
-      Signer signer,
-      Instant now,
-      long fencingToken,
-      NewRoot newRoot,
-      Map<String, SignedFile<Targets>> roleFiles,
-      boolean rotated,
-      int refreshed,
-      List<Op> ops,
-      int[] binOf,
-      RoleMap bins,
-      boolean[] notFound,
-      List<Applied> toSign,
-      CompletableFuture<List<BinDone>> signingBins,
-      MetadataStore.WriteGroup group,
-      Trace trace,
-      long started) {
-    RepositorySettings settings = state.settings();
-    // 4. targets, snapshot, timestamp
-    SignedFile<Targets> targets = state.targets();
-    boolean newTargets =
-        rotated
-            || force.contains(TufRole.TARGETS)
-            || due(
-                targets.metadata().signed().expires(), settings.expiration(TufRole.TARGETS), now);
-    if (newTargets && !rotated) {
-      Targets t = targets.metadata().signed();
-      targets =
-          SignedFile.sign(
-              t.withVersion(t.version() + 1)
-                  .withExpires(now.plus(settings.expiration(TufRole.TARGETS))),
-              signer);
-    }
-    Map<String, byte[]> files = new java.util.LinkedHashMap<>();
-    Map<String, RoleVersion> versions = new HashMap<>();
-    Map<String, Instant> newBinExpires = state.binExpires();
-    Map<String, Integer> published = new TreeMap<>();
-    Snapshot prevSnap = state.snapshot().metadata().signed();
-    TreeMap<String, MetaFile> meta = null; // the changed entries of the snapshot
-    for (Applied a : toSign) {
-      if (meta == null) {
-        meta = new TreeMap<>(Json.CODE_POINT_ORDER);
-        newBinExpires = new HashMap<>(state.binExpires());
-      }
-      meta.put(a.bin + ".json", MetaFile.of(a.version));
-      Instant binExpires = now.plus(settings.expiration(a.bin));
-      versions.put(a.bin, new RoleVersion(a.version, binExpires));
-      newBinExpires.put(a.bin, binExpires);
-      published.put(a.bin, a.version);
-    }
-    if (newTargets) {
-      if (meta == null) {
-        meta = new TreeMap<>(Json.CODE_POINT_ORDER);
-      }
-      int v = targets.metadata().signed().version();
-      meta.put("targets.json", MetaFile.of(v));
-      files.put(targets.versionedName(TufRole.TARGETS), targets.bytes());
-      versions.put(TufRole.TARGETS, new RoleVersion(v, targets.metadata().signed().expires()));
-      published.put(TufRole.TARGETS, v);
-    }
-    for (Map.Entry<String, SignedFile<Targets>> e : roleFiles.entrySet()) {
-      if (meta == null) {
-        meta = new TreeMap<>(Json.CODE_POINT_ORDER);
-      }
-      if (newBinExpires == state.binExpires()) {
-        newBinExpires = new HashMap<>(state.binExpires());
-      }
-      Targets roleMd = e.getValue().metadata().signed();
-      meta.put(e.getKey() + ".json", MetaFile.of(roleMd.version()));
-      files.put(e.getValue().versionedName(e.getKey()), e.getValue().bytes());
-      versions.put(e.getKey(), new RoleVersion(roleMd.version(), roleMd.expires()));
-      published.put(e.getKey(), roleMd.version());
-      if (RoleMap.of(state).onlineNames().contains(e.getKey())) {
-        newBinExpires.put(e.getKey(), roleMd.expires());
-      }
-    }
-    if (newRoot != null) {
-      int v = newRoot.root().signed().version();
-      files.put(v + ".root.json", newRoot.bytes());
-      versions.put(TufRole.ROOT, new RoleVersion(v, newRoot.root().signed().expires()));
-      published.put(TufRole.ROOT, v);
-    }
-    SignedFile<Snapshot> snapshot = state.snapshot();
-    Duration snapPeriod = settings.expiration(TufRole.SNAPSHOT);
-    if (meta != null
-        || force.contains(TufRole.SNAPSHOT)
-        || due(prevSnap.expires(), snapPeriod, now)) {
-      Snapshot s =
-          new Snapshot(
-              Signed.SPEC_VERSION,
-              prevSnap.version() + 1,
-              now.plus(snapPeriod),
-              meta == null ? prevSnap.meta() : withChanges(prevSnap.meta(), meta),
-              prevSnap.unrecognized());
-      snapshot = SignedFile.sign(s, signer);
-      files.put(snapshot.versionedName(TufRole.SNAPSHOT), snapshot.bytes());
-      versions.put(TufRole.SNAPSHOT, new RoleVersion(s.version(), s.expires()));
-      published.put(TufRole.SNAPSHOT, s.version());
-    }
-    SignedFile<Timestamp> timestamp = state.timestamp();
-    Timestamp prevTs = timestamp.metadata().signed();
-    Duration tsPeriod = settings.expiration(TufRole.TIMESTAMP);
-    boolean newTimestamp =
-        snapshot != state.snapshot()
-            || force.contains(TufRole.TIMESTAMP)
-            || due(prevTs.expires(), tsPeriod, now);
-    if (newTimestamp) {
-      Timestamp t =
-          new Timestamp(
-              Signed.SPEC_VERSION,
-              prevTs.version() + 1,
-              now.plus(tsPeriod),
-              Bootstrapper.snapshotMeta(snapshot),
-              prevTs.unrecognized());
-      timestamp = SignedFile.sign(t, signer);
-      versions.put(TufRole.TIMESTAMP, new RoleVersion(t.version(), t.expires()));
-      published.put(TufRole.TIMESTAMP, t.version());
-    }
-
-    trace.mark("snapshot+timestamp");
-    RepoState next = state.with(targets, snapshot, timestamp, newBinExpires);
-    boolean check = newTimestamp || newRoot != null;
-    if (check) {
-      ClientCheck.checkTopLevel(newTimestamp ? previous : null, next, now);
-    }
-    trace.mark("check");
-    // 5. task results
-    Results results = results(drained, ops, binOf, bins, notFound, now);
-    trace.mark("results");
-    List<BinDone> done = join(signingBins);
-    trace.mark("bins");
-    if (check) {
-      for (BinDone d : done) {
-        if (d.file != null) {
-          ClientCheck.checkBin(next, d.bin, d.file, state.version(d.bin), now, next.bins() == null);
-        }
-      }
-      for (Map.Entry<String, SignedFile<Targets>> e : roleFiles.entrySet()) {
-        MetaFile before = prevSnap.meta().get(e.getKey() + ".json");
-        ClientCheck.checkBin(
-            next, e.getKey(), e.getValue(), before == null ? 0 : before.version(), now, true);
-      }
-    }
-
-    trace.mark("checkBins");
-    // 6. make it durable, commit, then visible
-    files.forEach(group::add);
-    group.commit();
-    trace.mark("write");
-    Map<String, String> settingValues = new HashMap<>();
-    if (newTimestamp) {
-      settingValues.put(
-          SettingKeys.TIMESTAMP_JSON, new String(timestamp.bytes(), StandardCharsets.UTF_8));
-    }
-    if (newRoot != null) {
-      settingValues.put(SettingKeys.ONLINE_KEY_ID, newRoot.settings().onlineKeyId());
-      settingValues.put(SettingKeys.ONLINE_KEY_URI, newRoot.settings().onlineKeyUri());
-    }
-    List<Long> seqs = drained.stream().map(Drained::seq).toList();
-    stateStore.commitPublish(
-        new PublishCommit(fencingToken, versions, seqs, results.tasks, settingValues));
-    trace.mark("commit");
-    if (newTimestamp) {
-      metadataStore.writeTimestamp(timestamp.bytes());
-    }
-    trace.mark("timestamp");
-    trace.done();
-    for (BinDone d : done) {
-      if (d.file != null) {
-        cache.put(d.bin, d.file.metadata().signed().version(), d.targets);
-      }
-    }
-    PublishResult result =
-        new PublishResult(
-            published,
-            snapshot.metadata().signed().version(),
-            timestamp.metadata().signed().version(),
-            drained.size(),
-            results.added,
-            results.removed,
-            results.notFound,
-            refreshed,
-            Duration.ofNanos(System.nanoTime() - started));
-    return new Outcome(next, result, results.tasks);
   }
 
   /**
@@ -554,8 +505,7 @@ public final class Publisher {
    * A bin after applying its operations: its next version and targets, and whether it is to be
    * signed (its content changed, or it is forced or due for refresh).
    */
-  private record Applied(
-      String bin, int version, Map<String, TargetFile> targets, boolean changed, boolean sign) {}
+  private record Applied(String bin, int version, Map<String, TargetFile> targets, boolean sign) {}
 
   private Applied apply(
       RepoState state, BinWork w, Instant now, boolean force, boolean[] notFound) {
@@ -565,13 +515,13 @@ public final class Publisher {
     Instant oldExpires = state.binExpires().get(w.bin);
     boolean refresh = force || due(oldExpires, state.settings().expiration(w.bin), now);
     if (!changes.changed && !refresh) {
-      return new Applied(w.bin, version, base, false, false);
+      return new Applied(w.bin, version, base, false);
     }
     Map<String, TargetFile> next =
         changes.count == 0
             ? base
             : Json.withChanges(base, changes.paths, changes.values, changes.count);
-    return new Applied(w.bin, version + 1, next, changes.changed, true);
+    return new Applied(w.bin, version + 1, next, true);
   }
 
   /**
