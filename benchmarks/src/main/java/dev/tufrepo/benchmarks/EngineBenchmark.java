@@ -39,6 +39,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code RepositoryEngine.Builder.verifyBinSignatures(false)}); {@code -p verifyBins=true} verifies
  * every one. The +1,000 benchmark warms up for 40 publishes: the JIT compiler is still busy for the
  * first few dozen, and a long-running service is measured after that.
+ *
+ * <p>Run it through {@code benchmarks/engine.sh}, which keeps every repository until the run ends
+ * ({@code -Dtufrepo.bench.keepData=true}) and then deletes them. Deleting a repository right after
+ * its measurement made the next one slower to write: ext4 without a journal (the file system of the
+ * development VM) skips inodes freed in the last minutes when it allocates new ones, one check per
+ * freed inode, so after a 33,000-file repository was deleted, file creation in the next measurement
+ * took several times longer (the 1 M publish's write stage went from 0.3 s to 7 s).
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -48,6 +55,9 @@ import org.openjdk.jmh.annotations.Warmup;
 public class EngineBenchmark {
 
   static final int BINS = 16_384;
+
+  /** Leave the repositories for the caller to delete when the whole run is over. */
+  static final boolean KEEP_DATA = Boolean.getBoolean("tufrepo.bench.keepData");
 
   /** A fresh directory per repository, deleted afterwards. */
   @State(Scope.Thread)
@@ -72,6 +82,9 @@ public class EngineBenchmark {
     void close() throws IOException {
       engine.close();
       repo.close();
+      if (KEEP_DATA) {
+        return;
+      }
       try (Stream<Path> s = Files.walk(dir)) {
         s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }

@@ -96,6 +96,20 @@ public interface StateStore extends AutoCloseable {
    */
   void commitPublish(PublishCommit commit);
 
+  /**
+   * As {@link #commitPublish(PublishCommit)}, with {@code beforeCommit} run once the changes are
+   * made in the transaction and just before it commits. A publish passes the wait for its files'
+   * durability barrier, so that the database work overlaps the flush and the state still commits
+   * only after the files are durable. When {@code beforeCommit} throws, nothing is committed and
+   * the exception propagates as it was thrown; when the changes fail (a stale fencing token), it is
+   * not run. The default runs it first, then {@link #commitPublish(PublishCommit)}.
+   */
+  default void commitPublish(PublishCommit commit, Runnable beforeCommit) {
+    java.util.Objects.requireNonNull(beforeCommit, "beforeCommit");
+    beforeCommit.run();
+    commitPublish(commit);
+  }
+
   // ---- signing sessions: metadata waiting for offline signatures, by role name
 
   Optional<String> signingSession(String role);

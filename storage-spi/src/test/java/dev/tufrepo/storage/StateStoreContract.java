@@ -429,6 +429,56 @@ public abstract class StateStoreContract {
   }
 
   @Test
+  void commitPublish_beforeCommit_runsOnceBeforeTheChangesAreVisible() {
+    long seq = store.enqueue(task(taskId(1)), payload(1, 10));
+    java.util.concurrent.atomic.AtomicInteger runs =
+        new java.util.concurrent.atomic.AtomicInteger();
+    List<Integer> depthSeen = new java.util.ArrayList<>();
+
+    store.commitPublish(
+        new PublishCommit(
+            0, Map.of("snapshot", new RoleVersion(2, T0)), List.of(seq), List.of(), Map.of()),
+        () -> {
+          runs.incrementAndGet();
+          depthSeen.add(store.queued(10).size()); // another connection: not committed yet
+        });
+
+    assertEquals(1, runs.get());
+    assertEquals(List.of(1), depthSeen);
+    assertEquals(Map.of("snapshot", new RoleVersion(2, T0)), store.roleVersions());
+    assertEquals(0, store.queueDepth());
+  }
+
+  @Test
+  void commitPublish_beforeCommitThrows_nothingCommittedAndTheFailurePropagates() {
+    store.putSettings(Map.of("s", "before"));
+    long seq = store.enqueue(task(taskId(1)), payload(1, 10));
+    Optional<TaskRecord> taskBefore = store.task(taskId(1));
+    IllegalStateException flushFailed = new IllegalStateException("barrier failed");
+
+    IllegalStateException thrown =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                store.commitPublish(
+                    new PublishCommit(
+                        0,
+                        Map.of("snapshot", new RoleVersion(2, T0)),
+                        List.of(seq),
+                        List.of(task(taskId(1)).withState("SUCCESS", T0, "{}")),
+                        Map.of("s", "after")),
+                    () -> {
+                      throw flushFailed;
+                    }));
+
+    assertEquals(flushFailed, thrown);
+    assertEquals(Map.of(), store.roleVersions());
+    assertEquals(List.of(seq), store.queued(10).stream().map(QueuedBatch::seq).toList());
+    assertEquals(taskBefore, store.task(taskId(1)));
+    assertEquals(Map.of("s", "before"), store.settings());
+  }
+
+  @Test
   void commitPublish_existingRole_versionReplaced() {
     store.commitPublish(
         new PublishCommit(

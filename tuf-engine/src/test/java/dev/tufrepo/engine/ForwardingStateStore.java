@@ -81,6 +81,11 @@ class ForwardingStateStore implements StateStore {
   }
 
   @Override
+  public void commitPublish(PublishCommit commit, Runnable beforeCommit) {
+    delegate.commitPublish(commit, beforeCommit);
+  }
+
+  @Override
   public Optional<String> signingSession(String role) {
     return delegate.signingSession(role);
   }

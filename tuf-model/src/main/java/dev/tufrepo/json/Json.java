@@ -96,6 +96,114 @@ public final class Json {
   }
 
   /**
+   * Writes {@code sorted} (keys in {@link #CODE_POINT_ORDER}) as an object whose member values
+   * write themselves. With a canonical writer, a map made by this class ({@link #sortedMap}, {@link
+   * #withChanges}, {@link SortedMapBuilder}) keeps the canonical bytes of the object the first time
+   * it is written: writing it again copies them, and {@link #withChanges} on it copies the bytes of
+   * every unchanged member into the new map, so re-signing a large map (a bin, the snapshot's meta)
+   * after a few changes encodes only the changed members. The values must be immutable, as the
+   * model's records are.
+   */
+  public static void writeObject(JsonWriter w, Map<String, ? extends JsonWritable> sorted) {
+    if (w.isCanonical() && sorted instanceof FrozenSortedMap<?> f) {
+      Encoding e = f.encoding;
+      if (e == null) {
+        e = f.encode();
+        f.encoding = e;
+      }
+      w.rawValue(e.bytes, 0, e.bytes.length);
+      return;
+    }
+    w.beginObject();
+    for (Map.Entry<String, ? extends JsonWritable> m : sorted.entrySet()) {
+      w.name(m.getKey());
+      m.getValue().writeTo(w);
+    }
+    w.endObject();
+  }
+
+  /**
+   * The canonical JSON of a map as an object, {@code {"k1":v1,"k2":v2}}, and where each member
+   * starts (its name's opening quote); member {@code i} ends before the comma or brace that follows
+   * it.
+   */
+  private record Encoding(byte[] bytes, int[] starts) {
+    int end(int i) {
+      return i + 1 < starts.length ? starts[i + 1] - 1 : bytes.length - 1;
+    }
+  }
+
+  /** Grows a byte array as canonical members are appended to it. */
+  private static final class EncodingBuilder {
+    private byte[] out;
+    private final int[] starts;
+    private int pos = 1;
+    private int members;
+    private JsonWriter scratch;
+
+    EncodingBuilder(int capacity, int maxMembers) {
+      out = new byte[Math.max(16, capacity)];
+      out[0] = '{';
+      starts = new int[maxMembers];
+    }
+
+    /** Appends old members {@code from..to-1} of {@code old}. */
+    void copy(Encoding old, int from, int to) {
+      if (from == to) {
+        return;
+      }
+      comma();
+      int src = old.starts[from];
+      int n = old.end(to - 1) - src;
+      ensure(n);
+      System.arraycopy(old.bytes, src, out, pos, n);
+      int delta = pos - src;
+      for (int k = from; k < to; k++) {
+        starts[members++] = old.starts[k] + delta;
+      }
+      pos += n;
+    }
+
+    /** Appends a member encoded now. */
+    void encode(String key, JsonWritable value) {
+      if (scratch == null) {
+        scratch = JsonWriter.canonical(256);
+      }
+      scratch.reset();
+      scratch.beginObject();
+      scratch.name(key);
+      value.writeTo(scratch);
+      comma();
+      int n = scratch.size() - 1; // without the '{'
+      ensure(n);
+      System.arraycopy(scratch.buffer(), 1, out, pos, n);
+      starts[members++] = pos;
+      pos += n;
+    }
+
+    Encoding build() {
+      ensure(1);
+      out[pos++] = '}';
+      return new Encoding(
+          Arrays.copyOf(out, pos),
+          members == starts.length ? starts : Arrays.copyOf(starts, members));
+    }
+
+    private void comma() {
+      if (members > 0) {
+        ensure(1);
+        out[pos++] = ',';
+      }
+    }
+
+    private void ensure(int extra) {
+      if (pos + extra + 1 > out.length) {
+        out = Arrays.copyOf(out, Math.max(out.length * 2, pos + extra + 1));
+      }
+    }
+  }
+
+  /**
    * An immutable copy of {@code map} sorted by {@link #CODE_POINT_ORDER}. A map that this method
    * returned is returned as it is, so records can copy defensively without paying twice.
    */
@@ -228,6 +336,17 @@ public final class Json {
     }
     String[] outKeys = new String[oldKeys.length + count];
     Object[] outValues = new Object[outKeys.length];
+    // the old map's canonical bytes, when it has them and every new value can write itself
+    Encoding oldEncoding = sorted instanceof FrozenSortedMap<?> f ? f.encoding : null;
+    for (int i = 0; oldEncoding != null && i < count; i++) {
+      if (values[i] != null && !(values[i] instanceof JsonWritable)) {
+        oldEncoding = null;
+      }
+    }
+    EncodingBuilder encoding =
+        oldEncoding == null
+            ? null
+            : new EncodingBuilder(oldEncoding.bytes.length + count * 256, outKeys.length);
     int from = 0; // next old index to copy
     int n = 0;
     for (int i = 0; i < count; i++) {
@@ -236,22 +355,36 @@ public final class Json {
       int end = at >= 0 ? at : -at - 1; // old members before the changed key
       System.arraycopy(oldKeys, from, outKeys, n, end - from);
       System.arraycopy(oldValues, from, outValues, n, end - from);
+      if (encoding != null) {
+        encoding.copy(oldEncoding, from, end);
+      }
       n += end - from;
       from = at >= 0 ? at + 1 : end;
       if (values[i] != null) {
         outKeys[n] = key;
         outValues[n++] = values[i];
+        if (encoding != null) {
+          encoding.encode(key, (JsonWritable) values[i]);
+        }
       }
     }
     System.arraycopy(oldKeys, from, outKeys, n, oldKeys.length - from);
     System.arraycopy(oldValues, from, outValues, n, oldKeys.length - from);
+    if (encoding != null) {
+      encoding.copy(oldEncoding, from, oldKeys.length);
+    }
     n += oldKeys.length - from;
     if (n == 0) {
       return Collections.emptySortedMap();
     }
-    return new FrozenSortedMap<>(
-        n == outKeys.length ? outKeys : Arrays.copyOf(outKeys, n),
-        n == outValues.length ? outValues : Arrays.copyOf(outValues, n));
+    FrozenSortedMap<V> out =
+        new FrozenSortedMap<>(
+            n == outKeys.length ? outKeys : Arrays.copyOf(outKeys, n),
+            n == outValues.length ? outValues : Arrays.copyOf(outValues, n));
+    if (encoding != null) {
+      out.encoding = encoding.build();
+    }
+    return out;
   }
 
   static <V> SortedMap<String, V> sortedCopy(SortedMap<String, V> map) {
@@ -268,6 +401,9 @@ public final class Json {
       implements SortedMap<String, V> {
     private final String[] keys;
     private final Object[] values;
+
+    /** The canonical bytes of this map once written with a canonical writer; see writeObject. */
+    private volatile Encoding encoding;
 
     /** Copies {@code tree}, sorted by {@link #CODE_POINT_ORDER} and never empty. */
     FrozenSortedMap(TreeMap<String, V> tree) {
@@ -324,6 +460,15 @@ public final class Json {
         }
       }
       return -1;
+    }
+
+    /** Encodes this map, whose values are {@link JsonWritable}, as canonical JSON. */
+    private Encoding encode() {
+      EncodingBuilder b = new EncodingBuilder(keys.length * 160, keys.length);
+      for (int i = 0; i < keys.length; i++) {
+        b.encode(keys[i], (JsonWritable) values[i]);
+      }
+      return b.build();
     }
 
     @SuppressWarnings("unchecked")

@@ -181,6 +181,23 @@ public final class JsonWriter {
     }
   }
 
+  /**
+   * Writes {@code bytes[from..to)}, one complete value encoded by a writer of this kind, as the
+   * next value. Package-private: only {@link Json} copies bytes it encoded itself.
+   */
+  void rawValue(byte[] bytes, int from, int to) {
+    beforeValue();
+    int n = to - from;
+    ensure(n);
+    System.arraycopy(bytes, from, buf, len, n);
+    len += n;
+  }
+
+  /** The buffer; its first {@link #size()} bytes are what was written. Package-private. */
+  byte[] buffer() {
+    return buf;
+  }
+
   /** Writes the members of a map already sorted in code point order (a model record's map). */
   public JsonWriter members(Map<String, ? extends JsonValue> sortedMembers) {
     for (Map.Entry<String, ? extends JsonValue> e : sortedMembers.entrySet()) {

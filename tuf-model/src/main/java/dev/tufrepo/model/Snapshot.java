@@ -68,12 +68,8 @@ public record Snapshot(
         unrecognized,
         i -> {
           if (i == 2) {
-            w.name("meta").beginObject();
-            for (Map.Entry<String, MetaFile> e : meta.entrySet()) {
-              w.name(e.getKey());
-              e.getValue().writeTo(w);
-            }
-            w.endObject();
+            w.name("meta");
+            Json.writeObject(w, meta);
           } else {
             Common.write(w, KNOWN[i], this);
           }

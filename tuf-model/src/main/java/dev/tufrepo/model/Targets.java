@@ -123,12 +123,8 @@ public record Targets(
               }
             }
             case 4 -> {
-              w.name("targets").beginObject();
-              for (Map.Entry<String, TargetFile> e : targets.entrySet()) {
-                w.name(e.getKey());
-                e.getValue().writeTo(w);
-              }
-              w.endObject();
+              w.name("targets");
+              Json.writeObject(w, targets);
             }
             default -> Common.write(w, KNOWN[i], this);
           }

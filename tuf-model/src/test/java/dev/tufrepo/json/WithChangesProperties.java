@@ -1,5 +1,6 @@
 package dev.tufrepo.json;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -61,6 +62,72 @@ class WithChangesProperties {
     assertEquals(expected, actual);
     assertEquals(List.copyOf(expected.keySet()), List.copyOf(actual.keySet()));
     assertEquals(Json.sortedMap(expected), actual);
+  }
+
+  /** A value that writes itself, with text that needs escaping now and then. */
+  private record Note(String text) implements JsonWritable {
+    @Override
+    public void writeTo(JsonWriter w) {
+      w.beginObject().name("n").value(text).name("x").value(text.length()).endObject();
+    }
+  }
+
+  @Provide
+  Arbitrary<List<Map<String, String>>> rounds() {
+    Arbitrary<String> text =
+        Arbitraries.oneOf(
+            Arbitraries.strings().withChars("xy\"\\\u00e9\n").ofMaxLength(4),
+            Arbitraries.just("-")); // "-" stands for a removal
+    return Arbitraries.maps(keys(), text).ofMaxSize(12).list().ofMinSize(1).ofMaxSize(4);
+  }
+
+  /** Canonical bytes written the slow way, member by member, from a plain TreeMap. */
+  private static byte[] encodedFresh(Map<String, Note> map) {
+    TreeMap<String, Note> tree = new TreeMap<>(Json.CODE_POINT_ORDER);
+    tree.putAll(map);
+    JsonWriter w = JsonWriter.canonical();
+    w.beginObject();
+    tree.forEach(
+        (k, v) -> {
+          w.name(k);
+          v.writeTo(w);
+        });
+    w.endObject();
+    return w.toByteArray();
+  }
+
+  private static byte[] written(Map<String, Note> map, JsonWriter w) {
+    w.beginArray().value(1); // inside an array after a value: the copy must add the comma
+    Json.writeObject(w, map);
+    w.endArray();
+    byte[] all = w.toByteArray();
+    return java.util.Arrays.copyOfRange(all, 3, all.length - 1);
+  }
+
+  @Property
+  void writeObject_afterRoundsOfChanges_copiedBytesEqualAFreshEncoding(
+      @ForAll("rounds") List<Map<String, String>> rounds, @ForAll boolean encodeBaseFirst) {
+    SortedMap<String, Note> map = Json.sortedMap(Map.of("b", new Note("base")));
+    if (encodeBaseFirst) {
+      written(map, JsonWriter.canonical()); // the base keeps its bytes; later maps copy them
+    }
+    for (Map<String, String> round : rounds) {
+      TreeMap<String, String> sorted = new TreeMap<>(Json.CODE_POINT_ORDER);
+      sorted.putAll(round);
+      String[] keys = sorted.keySet().toArray(new String[0]);
+      Object[] values =
+          sorted.values().stream().map(t -> t.equals("-") ? null : new Note(t)).toArray();
+      map = Json.withChanges(map, keys, values, keys.length);
+
+      assertArrayEquals(encodedFresh(map), written(map, JsonWriter.canonical()));
+      assertArrayEquals(encodedFresh(map), written(map, JsonWriter.canonical())); // kept bytes
+      assertArrayEquals(
+          new String(encodedFresh(map), java.nio.charset.StandardCharsets.UTF_8)
+              .replace("\n", "\\n")
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          written(map, JsonWriter.json()),
+          "a standard JSON writer encodes anew (control characters escaped)");
+    }
   }
 
   @Test

@@ -413,7 +413,13 @@ public final class JdbcStateStore implements StateStore {
 
   @Override
   public void commitPublish(PublishCommit commit) {
+    commitPublish(commit, () -> {});
+  }
+
+  @Override
+  public void commitPublish(PublishCommit commit, Runnable beforeCommit) {
     Objects.requireNonNull(commit, "commit");
+    Objects.requireNonNull(beforeCommit, "beforeCommit");
     Map<String, String> settings = new TreeMap<>(commit.settings());
     tx.run(
         "commit publish",
@@ -433,6 +439,7 @@ public final class JdbcStateStore implements StateStore {
             putTask(c, task);
           }
           applySettings(c, settings);
+          beforeCommit.run();
           return null;
         });
   }

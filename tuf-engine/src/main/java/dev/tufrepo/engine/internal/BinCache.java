@@ -65,7 +65,11 @@ public final class BinCache {
       if (stop.getAsBoolean()) {
         break;
       }
-      last = targets(e.getKey(), e.getValue()).size();
+      Map<String, TargetFile> targets = targets(e.getKey(), e.getValue());
+      // encode it once now, so that re-signing it copies the bytes of its unchanged targets
+      dev.tufrepo.json.Json.writeObject(
+          dev.tufrepo.json.JsonWriter.canonical(64 + targets.size() * 192), targets);
+      last = targets.size();
       read++;
     }
     return read;

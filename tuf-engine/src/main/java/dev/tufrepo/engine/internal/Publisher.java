@@ -413,10 +413,10 @@ public final class Publisher {
       }
 
       trace.mark("checkBins");
-      // 6. make it durable, commit, then visible
+      // 6. make it durable, commit, then visible; the state store does its work while the files
+      // are flushed, and commits once they are durable
       files.forEach(group::add);
-      group.commit();
-      trace.mark("write");
+      CompletableFuture<Void> durable = CompletableFuture.runAsync(group::commit, executor);
       Map<String, String> settingValues = new HashMap<>();
       if (newTimestamp) {
         settingValues.put(
@@ -427,9 +427,14 @@ public final class Publisher {
         settingValues.put(SettingKeys.ONLINE_KEY_URI, newRoot.settings().onlineKeyUri());
       }
       List<Long> seqs = drained.stream().map(Drained::seq).toList();
-      stateStore.commitPublish(
-          new PublishCommit(fencingToken, versions, seqs, results.tasks, settingValues));
-      trace.mark("commit");
+      try {
+        stateStore.commitPublish(
+            new PublishCommit(fencingToken, versions, seqs, results.tasks, settingValues),
+            () -> join(durable));
+      } finally {
+        durable.handle((ok, failure) -> null).join(); // the group must not close during its flush
+      }
+      trace.mark("write+commit");
       if (newTimestamp) {
         metadataStore.writeTimestamp(timestamp.bytes());
       }
