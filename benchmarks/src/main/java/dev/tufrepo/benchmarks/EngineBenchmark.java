@@ -37,8 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>{@code -p fsync=false} measures without fsync (page cache only: survives kill -9, not power
  * loss). By default the engine re-verifies a sample of the bin signatures it makes (every 64th, as
  * {@code RepositoryEngine.Builder.verifyBinSignatures(false)}); {@code -p verifyBins=true} verifies
- * every one. The +1,000 benchmark warms up for 40 publishes: the JIT compiler is still busy for the
- * first few dozen, and a long-running service is measured after that.
+ * every one. The +1,000 benchmark warms up for 150 publishes and measures a long-running service:
+ * the JIT compiler keeps compiling (much of it H2 and its SQL parser) for the first hundred or so;
+ * after 40 publishes it still took 35-50 ms of CPU per publish, after 250 about 9 ms.
  *
  * <p>Run it through {@code benchmarks/engine.sh}, which keeps every repository until the run ends
  * ({@code -Dtufrepo.bench.keepData=true}) and then deletes them. Deleting a repository right after
@@ -161,7 +162,7 @@ public class EngineBenchmark {
   }
 
   @Benchmark
-  @Warmup(iterations = 40)
+  @Warmup(iterations = 150)
   @Measurement(iterations = 30)
   public PublishResult publishThousandMore(MillionPublished s) {
     return s.engine.publish();
