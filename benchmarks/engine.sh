@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The engine benchmarks (issue 3) with every repository kept until the run ends, then deleted
 # (see EngineBenchmark's class comment for why). Arguments go to JMH, for example:
-#   benchmarks/engine.sh EngineBenchmark.publishThousandMore -p fsync=true,false -jvmArgsAppend -Dtufrepo.trace=true
+#   benchmarks/engine.sh -p fsync=true,false      (all engine benchmarks)
+#   benchmarks/engine.sh EngineBenchmark.publishThousandMore -jvmArgsAppend -Dtufrepo.trace=true
 # Build first: mvn -B -ntp package -DskipTests
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,4 +22,7 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
-java -jar "$jar" -jvmArgsPrepend "-Djava.io.tmpdir=$data -Dtufrepo.bench.keepData=true" "${@:-EngineBenchmark}"
+if [[ $# -eq 0 || $1 == -* ]]; then
+  set -- EngineBenchmark "$@" # options only: all the engine benchmarks
+fi
+java -jar "$jar" -jvmArgsPrepend "-Djava.io.tmpdir=$data -Dtufrepo.bench.keepData=true" "$@"
