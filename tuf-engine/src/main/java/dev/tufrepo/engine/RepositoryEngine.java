@@ -281,6 +281,12 @@ public final class RepositoryEngine implements AutoCloseable {
             state = out.state();
             signer = null;
             cache.clear();
+            if (state.bins() != null) {
+              // every bin of a new repository is empty: the first publish need not read them back
+              for (String bin : state.bins().roleNames()) {
+                cache.put(bin, state.version(bin), java.util.Collections.emptySortedMap());
+              }
+            }
             announceExpiries();
           } else {
             stateStore.putTask(

@@ -50,6 +50,21 @@ class CacheWarmUpTest {
   }
 
   @Test
+  void bootstrap_firstPublish_readsNoBinBack() throws Exception {
+    try (TestRepository repo = new TestRepository(dir)) {
+      CountingStore counting = new CountingStore(repo.metadata);
+      try (RepositoryEngine engine = builder(repo, counting).build()) {
+        engine.bootstrap(repo.bootstrapRequest(64));
+        engine.submit(ArtifactBatch.add(TestRepository.artifacts("a", 0, 2_000)));
+        PublishResult r = engine.publish();
+        assertEquals(2_000, r.added());
+        assertEquals(0, counting.binReads.get(), "the new, empty bins were known");
+      }
+      assertTrue(repo.verify().ok(), "a valid repository");
+    }
+  }
+
+  @Test
   void reopen_publishedRepository_warmUpReadsEveryBinOnceAndPublishReadsNone() throws Exception {
     try (TestRepository repo = new TestRepository(dir)) {
       CountingStore counting = published(repo, 2_000);

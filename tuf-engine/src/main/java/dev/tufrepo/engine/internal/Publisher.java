@@ -684,6 +684,18 @@ public final class Publisher {
 
   private record Results(List<TaskRecord> tasks, int added, int removed, int notFound) {}
 
+  /**
+   * {@code result} as compact JSON text (what {@link TaskResult#toJsonText()} gives), written into
+   * a buffer of about its size: the result of a large batch lists every path, and a writer growing
+   * from a few hundred bytes to tens of megabytes copied it over and over.
+   */
+  private static String resultText(TaskResult result, long expectedSize) {
+    dev.tufrepo.json.JsonWriter w =
+        dev.tufrepo.json.JsonWriter.json((int) Math.min(expectedSize, Integer.MAX_VALUE - 64));
+    w.value(result.toJson());
+    return new String(w.toByteArray(), StandardCharsets.UTF_8);
+  }
+
   private static Results results(
       List<Drained> drained,
       List<Op> ops,
@@ -707,9 +719,11 @@ public final class Publisher {
     int a = 0;
     int r = 0;
     int nf = 0;
+    long[] textSize = new long[n]; // about what each result's JSON takes, to size its writer
     for (int i = 0; i < ops.size(); i++) {
       Op op = ops.get(i);
       JsonString path = new JsonString(op.path);
+      textSize[op.batch] += op.path.length() + 3;
       if (op.info != null && binOf[i] < 0) {
         invalid.get(op.batch).add(path);
       } else if (op.info != null) {
@@ -758,7 +772,7 @@ public final class Publisher {
               name,
               TaskStates.SUCCESS,
               now,
-              new String(Json.write(result.toJson()), StandardCharsets.UTF_8)));
+              resultText(result, 512 + textSize[i] + roles.get(i).cardinality() * 16L)));
     }
     return new Results(tasks, a, r, nf);
   }
