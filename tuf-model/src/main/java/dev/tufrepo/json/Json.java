@@ -70,7 +70,15 @@ public final class Json {
 
   /** Compact standard JSON (control characters escaped), keys in code point order. */
   public static byte[] write(JsonValue value) {
-    JsonWriter w = JsonWriter.json();
+    return write(value, 256);
+  }
+
+  /**
+   * As {@link #write(JsonValue)}, into a buffer of {@code expectedSize} bytes to start with: for a
+   * large value whose size the caller can tell, so the buffer is not grown and copied repeatedly.
+   */
+  public static byte[] write(JsonValue value, int expectedSize) {
+    JsonWriter w = JsonWriter.json(expectedSize);
     w.value(value);
     return w.toByteArray();
   }

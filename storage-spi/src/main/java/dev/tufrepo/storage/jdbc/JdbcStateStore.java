@@ -187,13 +187,7 @@ public final class JdbcStateStore implements StateStore {
     return tx.run(
         "enqueue " + all.size() + " batches",
         c -> {
-          try (PreparedStatement ps = c.prepareStatement(upsertTask)) {
-            for (TaskSubmission s : all) {
-              bindTask(ps, s.task());
-              ps.addBatch();
-            }
-            ps.executeBatch();
-          }
+          upsertTasks(c, all.stream().map(TaskSubmission::task).toList());
           long[] seqs = new long[all.size()];
           int withPayload = 0;
           try (PreparedStatement ps =
@@ -436,15 +430,7 @@ public final class JdbcStateStore implements StateStore {
             }
             ps.executeBatch();
           }
-          if (!commit.tasks().isEmpty()) { // one batch: a publish under load ends hundreds
-            try (PreparedStatement ps = c.prepareStatement(upsertTask)) {
-              for (TaskRecord task : commit.tasks()) {
-                bindTask(ps, task);
-                ps.addBatch();
-              }
-              ps.executeBatch();
-            }
-          }
+          upsertTasks(c, commit.tasks()); // a publish under load ends hundreds
           applySettings(c, settings);
           beforeCommit.run();
           return null;
@@ -531,6 +517,20 @@ public final class JdbcStateStore implements StateStore {
     try (PreparedStatement ps = c.prepareStatement(upsertTask)) {
       bindTask(ps, task);
       ps.executeUpdate();
+    }
+  }
+
+  /** Upserts {@code tasks} in one batch. */
+  private void upsertTasks(Connection c, List<TaskRecord> tasks) throws SQLException {
+    if (tasks.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(upsertTask)) {
+      for (TaskRecord task : tasks) {
+        bindTask(ps, task);
+        ps.addBatch();
+      }
+      ps.executeBatch();
     }
   }
 

@@ -685,15 +685,11 @@ public final class Publisher {
   private record Results(List<TaskRecord> tasks, int added, int removed, int notFound) {}
 
   /**
-   * {@code result} as compact JSON text (what {@link TaskResult#toJsonText()} gives), written into
-   * a buffer of about its size: the result of a large batch lists every path, and a writer growing
-   * from a few hundred bytes to tens of megabytes copied it over and over.
+   * About the size of a task result's JSON: its paths and role names, which a large batch has by
+   * the million, plus the fixed fields.
    */
-  private static String resultText(TaskResult result, long expectedSize) {
-    dev.tufrepo.json.JsonWriter w =
-        dev.tufrepo.json.JsonWriter.json((int) Math.min(expectedSize, Integer.MAX_VALUE - 64));
-    w.value(result.toJson());
-    return new String(w.toByteArray(), StandardCharsets.UTF_8);
+  private static int resultSize(long pathChars, java.util.BitSet roles) {
+    return (int) Math.min(512 + pathChars + roles.cardinality() * 16L, Integer.MAX_VALUE - 64);
   }
 
   private static Results results(
@@ -719,7 +715,7 @@ public final class Publisher {
     int a = 0;
     int r = 0;
     int nf = 0;
-    long[] textSize = new long[n]; // about what each result's JSON takes, to size its writer
+    long[] textSize = new long[n]; // the paths' share of each result's JSON, to size its buffer
     for (int i = 0; i < ops.size(); i++) {
       Op op = ops.get(i);
       JsonString path = new JsonString(op.path);
@@ -772,7 +768,9 @@ public final class Publisher {
               name,
               TaskStates.SUCCESS,
               now,
-              resultText(result, 512 + textSize[i] + roles.get(i).cardinality() * 16L)));
+              new String(
+                  Json.write(result.toJson(), resultSize(textSize[i], roles.get(i))),
+                  StandardCharsets.UTF_8)));
     }
     return new Results(tasks, a, r, nf);
   }
