@@ -1484,7 +1484,7 @@ public final class RepositoryEngine implements AutoCloseable {
   }
 
   static String newTaskId() {
-    return UUID.randomUUID().toString().replace("-", "");
+    return TaskIds.newTaskId();
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {

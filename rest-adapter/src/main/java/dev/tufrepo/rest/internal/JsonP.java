@@ -7,9 +7,9 @@ import dev.tufrepo.json.JsonNumber;
 import dev.tufrepo.json.JsonObject;
 import dev.tufrepo.json.JsonString;
 import dev.tufrepo.json.JsonValue;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.spi.JsonProvider;
 import java.util.Map;
 
 /**
@@ -18,11 +18,18 @@ import java.util.Map;
  * included, so object members that are null are dropped here.
  */
 public final class JsonP {
+  /**
+   * Looked up once: each {@code jakarta.json.Json} factory call runs {@link
+   * JsonProvider#provider()}, a {@link java.util.ServiceLoader} scan of the class path (it was a
+   * tenth of a request thread's CPU under load, for the task responses alone).
+   */
+  private static final JsonProvider PROVIDER = JsonProvider.provider();
+
   private JsonP() {}
 
   public static jakarta.json.JsonValue of(JsonValue v) {
     if (v instanceof JsonObject o) {
-      JsonObjectBuilder b = Json.createObjectBuilder();
+      JsonObjectBuilder b = PROVIDER.createObjectBuilder();
       for (Map.Entry<String, JsonValue> e : o.members().entrySet()) {
         if (!(e.getValue() instanceof JsonNull)) {
           b.add(e.getKey(), of(e.getValue()));
@@ -31,17 +38,17 @@ public final class JsonP {
       return b.build();
     }
     if (v instanceof JsonArray a) {
-      JsonArrayBuilder b = Json.createArrayBuilder();
+      JsonArrayBuilder b = PROVIDER.createArrayBuilder();
       for (JsonValue x : a.values()) {
         b.add(of(x));
       }
       return b.build();
     }
     if (v instanceof JsonString s) {
-      return Json.createValue(s.value());
+      return PROVIDER.createValue(s.value());
     }
     if (v instanceof JsonNumber n) {
-      return Json.createValue(n.value());
+      return PROVIDER.createValue(n.value());
     }
     if (v instanceof JsonBoolean b) {
       return b.value() ? jakarta.json.JsonValue.TRUE : jakarta.json.JsonValue.FALSE;

@@ -1,8 +1,8 @@
 package dev.tufrepo.rest.internal;
 
 import dev.tufrepo.engine.RepositoryEngine;
+import dev.tufrepo.engine.TaskIds;
 import dev.tufrepo.engine.TaskResult;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
@@ -31,9 +31,9 @@ public final class TaskRunner {
     this.failures = failures;
   }
 
-  /** 32 lowercase hex digits, like {@code uuid4().hex}. */
+  /** 32 lowercase hex digits, like {@code uuid4().hex}; see {@link TaskIds}. */
   public static String newTaskId() {
-    return UUID.randomUUID().toString().replace("-", "");
+    return TaskIds.newTaskId();
   }
 
   /**
