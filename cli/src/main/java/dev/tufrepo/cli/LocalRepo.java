@@ -6,7 +6,7 @@ import dev.tufrepo.keyvault.FileKeyVault;
 import dev.tufrepo.keyvault.KeyVault;
 import dev.tufrepo.storage.MetadataStore;
 import dev.tufrepo.storage.StateStore;
-import dev.tufrepo.storage.jdbc.JdbcStateStore;
+import dev.tufrepo.storage.embedded.QueueLogStateStore;
 import java.nio.file.Path;
 
 /**
@@ -27,7 +27,7 @@ final class LocalRepo implements AutoCloseable {
     KeyVault k = null;
     try {
       m = new ParallelSyncMetadataStore(dir.resolve("metadata"));
-      s = JdbcStateStore.h2(dir.resolve("state"));
+      s = QueueLogStateStore.h2(dir.resolve("state"), true);
       k = FileKeyVault.of(dir.resolve("keys"));
       // one command, one operation: no background warm-up of the artifact cache
       RepositoryEngine.Builder b =

@@ -27,8 +27,8 @@ import dev.tufrepo.rest.internal.UndertowHandlers;
 import dev.tufrepo.storage.MetadataStore;
 import dev.tufrepo.storage.StateStore;
 import dev.tufrepo.storage.TaskRecord;
+import dev.tufrepo.storage.embedded.QueueLogStateStore;
 import dev.tufrepo.storage.fs.FileSystemMetadataStore;
-import dev.tufrepo.storage.jdbc.JdbcStateStore;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
@@ -96,7 +96,7 @@ public final class TufrepoServer implements AutoCloseable {
       }
       metadataStore = FileSystemMetadataStore.builder(c.metadataDir()).fsync(c.fsync()).build();
       opened.add(metadataStore);
-      stateStore = JdbcStateStore.h2(c.stateDir());
+      stateStore = QueueLogStateStore.h2(c.stateDir(), c.fsync());
       opened.add(stateStore);
       keyVault = FileKeyVault.of(c.keyDir());
       opened.add(keyVault);

@@ -56,7 +56,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <pre>{@code
  * try (RepositoryEngine engine = RepositoryEngine.builder()
  *     .metadataStore(FileSystemMetadataStore.open(dir.resolve("metadata")))
- *     .stateStore(JdbcStateStore.h2(dir))
+ *     .stateStore(QueueLogStateStore.h2(dir, true))
  *     .keyVault(FileKeyVault.of(keyDir))
  *     .autoPublish(Duration.ofSeconds(1))
  *     .build()) {

@@ -4,8 +4,8 @@ import dev.tufrepo.keyvault.FileKeyVault;
 import dev.tufrepo.keyvault.KeyVault;
 import dev.tufrepo.storage.MetadataStore;
 import dev.tufrepo.storage.StateStore;
+import dev.tufrepo.storage.embedded.QueueLogStateStore;
 import dev.tufrepo.storage.fs.FileSystemMetadataStore;
-import dev.tufrepo.storage.jdbc.JdbcStateStore;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -88,7 +88,7 @@ public final class CrashChild {
             FileSystemMetadataStore.builder(dir.resolve("metadata")).fsync(true).build(),
             pauseMode,
             pauseMillis);
-    StateStore state = JdbcStateStore.h2(dir.resolve("state"));
+    StateStore state = QueueLogStateStore.h2(dir.resolve("state"), true);
     KeyVault vault = FileKeyVault.of(dir.resolve("keys"));
     RepositoryEngine engine =
         RepositoryEngine.builder()

@@ -14,8 +14,8 @@ import dev.tufrepo.model.TargetFile;
 import dev.tufrepo.model.internal.Sha256;
 import dev.tufrepo.storage.MetadataStore;
 import dev.tufrepo.storage.StateStore;
+import dev.tufrepo.storage.embedded.QueueLogStateStore;
 import dev.tufrepo.storage.fs.FileSystemMetadataStore;
-import dev.tufrepo.storage.jdbc.JdbcStateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +75,7 @@ public final class TestRepository implements AutoCloseable {
 
   public void openStores() {
     metadata = FileSystemMetadataStore.builder(dir.resolve("metadata")).fsync(fsync).build();
-    state = JdbcStateStore.h2(dir.resolve("state"));
+    state = QueueLogStateStore.h2(dir.resolve("state"), fsync);
     vault = FileKeyVault.of(keyDir);
   }
 

@@ -2,14 +2,16 @@ package dev.tufrepo.storage.jdbc;
 
 import dev.tufrepo.storage.StateStore;
 import dev.tufrepo.storage.TaskRecord;
+import dev.tufrepo.storage.embedded.QueueLogStateStore;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 
 /**
- * The child JVM of {@link H2CrashDurabilityTest}: enqueues batches until it is killed and prints
- * {@code ACK <seq> <n>} once {@code enqueue} has returned for batch {@code n}.
+ * The child JVM of {@link H2CrashDurabilityTest}: opens the store named by the second argument,
+ * enqueues batches until it is killed and prints {@code ACK <seq> <n>} once {@code enqueue} has
+ * returned for batch {@code n}.
  */
 public final class H2CrashChild {
   private H2CrashChild() {}
@@ -29,9 +31,18 @@ public final class H2CrashChild {
     return bytes;
   }
 
+  /** {@code h2}: the database alone; {@code log}: the embedded default, the queue log in front. */
+  static StateStore open(Path dataDir, String kind) {
+    return switch (kind) {
+      case "h2" -> JdbcStateStore.h2(dataDir);
+      case "log" -> QueueLogStateStore.h2(dataDir, false);
+      default -> throw new IllegalArgumentException(kind);
+    };
+  }
+
   public static void main(String[] args) {
     PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-    StateStore store = JdbcStateStore.h2(Path.of(args[0]));
+    StateStore store = open(Path.of(args[0]), args.length > 1 ? args[1] : "h2");
     out.println("READY");
     out.flush();
     for (int n = 1; ; n++) {

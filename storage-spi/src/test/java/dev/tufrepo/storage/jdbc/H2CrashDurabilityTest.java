@@ -20,22 +20,25 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Kills a JVM that is enqueueing batches with SIGKILL and checks that every batch whose {@code
- * enqueue} had returned is still there: H2 must not keep acknowledged commits only in memory.
+ * enqueue} had returned is still there: H2 must not keep acknowledged commits only in memory, nor
+ * the queue log ({@code log}: the embedded default) acknowledged writes.
  */
 class H2CrashDurabilityTest {
   private static final int ACKS_BEFORE_KILL = 400;
 
   @TempDir Path tempDir;
 
-  @Test
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"h2", "log"})
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
-  void enqueue_jvmKilled_everyAcknowledgedBatchSurvives() throws Exception {
+  void enqueue_jvmKilled_everyAcknowledgedBatchSurvives(String kind) throws Exception {
     Path dataDir = tempDir.resolve("data");
     Path childErr = tempDir.resolve("child.err");
     Process child =
@@ -45,7 +48,8 @@ class H2CrashDurabilityTest {
                 "-cp",
                 System.getProperty("java.class.path"),
                 H2CrashChild.class.getName(),
-                dataDir.toString())
+                dataDir.toString(),
+                kind)
             .redirectError(childErr.toFile())
             .start();
     Map<Long, Integer> acknowledged = new HashMap<>(); // seq -> batch number
@@ -69,7 +73,7 @@ class H2CrashDurabilityTest {
         () -> "child stopped early: " + readQuietly(childErr));
     assertFalse(child.exitValue() == 0, "child was killed, not finished");
 
-    try (StateStore reopened = JdbcStateStore.h2(dataDir)) {
+    try (StateStore reopened = H2CrashChild.open(dataDir, kind)) {
       Map<Long, QueuedBatch> queued =
           reopened.queued(Integer.MAX_VALUE).stream()
               .collect(Collectors.toMap(QueuedBatch::seq, Function.identity()));
