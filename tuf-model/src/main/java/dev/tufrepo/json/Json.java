@@ -119,7 +119,7 @@ public final class Json {
         e = f.encode();
         f.encoding = e;
       }
-      w.rawValue(e.bytes, 0, e.bytes.length);
+      w.rawValue(e.bytes, 0, e.length);
       return;
     }
     w.beginObject();
@@ -131,15 +131,30 @@ public final class Json {
   }
 
   /**
+   * The length of the canonical bytes that {@link #writeObject} would copy for {@code sorted}, when
+   * the map already keeps them; otherwise -1. Lets a caller size its writer exactly.
+   */
+  public static int encodedLength(Map<String, ?> sorted) {
+    if (sorted instanceof FrozenSortedMap<?> f) {
+      Encoding e = f.encoding;
+      return e == null ? -1 : e.length;
+    }
+    return -1;
+  }
+
+  /**
    * The canonical JSON of a map as an object, {@code {"k1":v1,"k2":v2}}, and where each member
    * starts (its name's opening quote); member {@code i} ends before the comma or brace that follows
    * it.
    */
-  private record Encoding(byte[] bytes, int[] starts) {
+  private record Encoding(byte[] bytes, int length, int[] starts) {
     int end(int i) {
-      return i + 1 < starts.length ? starts[i + 1] - 1 : bytes.length - 1;
+      return i + 1 < starts.length ? starts[i + 1] - 1 : length - 1;
     }
   }
+
+  /** Unused bytes an encoding may keep at the end of its array rather than be copied to fit. */
+  private static final int MAX_SLACK = 512;
 
   /** Grows a byte array as canonical members are appended to it. */
   private static final class EncodingBuilder {
@@ -193,7 +208,8 @@ public final class Json {
       ensure(1);
       out[pos++] = '}';
       return new Encoding(
-          Arrays.copyOf(out, pos),
+          out.length - pos > MAX_SLACK ? Arrays.copyOf(out, pos) : out,
+          pos,
           members == starts.length ? starts : Arrays.copyOf(starts, members));
     }
 
@@ -354,7 +370,7 @@ public final class Json {
     EncodingBuilder encoding =
         oldEncoding == null
             ? null
-            : new EncodingBuilder(oldEncoding.bytes.length + count * 256, outKeys.length);
+            : new EncodingBuilder(oldEncoding.length + count * 256, outKeys.length);
     int from = 0; // next old index to copy
     int n = 0;
     for (int i = 0; i < count; i++) {

@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * published (SUCCESS) for every {@code -DsampleEvery}-th task (10), polled every {@code -DpollMs}
  * (20 ms). With {@code -Drate=N} the load is an open loop instead: a request is due every 1/N s
  * whatever the server does, and its latency counts from when it was due; it is preceded by {@code
- * -Dwarmup} seconds (15) of the same load that are not measured. Run with {@code
+ * -Dwarmup} seconds (60) of the same load that are not measured; its POSTs go over {@code
+ * -Dconnections} (64) keep-alive connections of {@link RawHttpPool}. Run with {@code
  * benchmarks/rest-load.sh}. Traffic goes to 127.0.0.1 only and stops by itself.
  */
 public final class RestLoadBenchmark {
@@ -46,7 +47,7 @@ public final class RestLoadBenchmark {
     int sampleEvery = Integer.getInteger("sampleEvery", 10);
     long groupCommitMs = Long.getLong("groupCommitMs", 1000);
     int rate = Integer.getInteger("rate", 0);
-    int warmup = Integer.getInteger("warmup", 15);
+    int warmup = Integer.getInteger("warmup", 60);
     long pollMs = Long.getLong("pollMs", 20);
     System.out.println("fsync=" + System.getProperty("fsync", "true"));
     Path dir = Files.createTempDirectory("tufrepo-load");
@@ -85,6 +86,9 @@ public final class RestLoadBenchmark {
               .connectTimeout(Duration.ofSeconds(5))
               .build();
       URI base = server.baseUri();
+      // the open loop's POSTs: keep-alive sockets, cheaper than HttpClient (see RawHttpPool)
+      RawHttpPool pool =
+          new RawHttpPool(base.getHost(), base.getPort(), Integer.getInteger("connections", 64));
       long t0 = System.nanoTime();
       String payload = bootstrapPayload(keys, bins);
       String task = field(post(http, base, "api/v1/bootstrap", payload), "task_id");
@@ -163,7 +167,7 @@ public final class RestLoadBenchmark {
         // bins touched are parsed into the engine's cache, as in a service that has been running
         long w0 = System.nanoTime();
         openLoop(
-            http,
+            pool,
             base,
             rate,
             perRequest,
@@ -186,7 +190,7 @@ public final class RestLoadBenchmark {
         // open loop: request k is due at start + k / rate whatever the server does; its latency
         // counts from then, so a stall shows up in full (no coordinated omission)
         openLoop(
-            http,
+            pool,
             base,
             rate,
             perRequest,
@@ -275,7 +279,7 @@ public final class RestLoadBenchmark {
 
   /** Sends requests at {@code rate} per second until {@code deadline}, then waits for all. */
   private static void openLoop(
-      HttpClient http,
+      RawHttpPool http,
       URI base,
       int rate,
       int perRequest,
@@ -288,6 +292,7 @@ public final class RestLoadBenchmark {
       java.util.Map<Long, String> sampledIds,
       AtomicLong errors)
       throws InterruptedException {
+    String path = base.resolve("api/v1/artifacts").getRawPath();
     int maxInFlight = 1024;
     java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(maxInFlight);
     double interval = 1e9 / rate;
@@ -301,26 +306,21 @@ public final class RestLoadBenchmark {
         java.util.concurrent.locks.LockSupport.parkNanos(wait);
       }
       long n = seq.getAndIncrement();
-      HttpRequest request =
-          HttpRequest.newBuilder(base.resolve("api/v1/artifacts"))
-              .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofString(artifacts(n, perRequest)))
-              .timeout(Duration.ofSeconds(30))
-              .build();
+      byte[] request = http.post(path, artifacts(n, perRequest));
       inFlight.acquire();
-      http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-          .whenComplete(
-              (r, e) -> {
-                long now = System.nanoTime();
-                inFlight.release();
-                latencies.add(now - due);
-                if (e != null || r.statusCode() != 202) {
-                  errors.incrementAndGet();
-                } else if (n % sampleEvery == 0) {
-                  sampledIds.put(n, field(r.body(), "task_id"));
-                  sampled.add(new long[] {n, now});
-                }
-              });
+      http.send(
+          request,
+          (status, body, failure) -> {
+            long now = System.nanoTime();
+            inFlight.release();
+            latencies.add(now - due);
+            if (failure != null || status != 202) {
+              errors.incrementAndGet();
+            } else if (n % sampleEvery == 0) {
+              sampledIds.put(n, field(body, "task_id"));
+              sampled.add(new long[] {n, now});
+            }
+          });
     }
     inFlight.acquire(maxInFlight);
   }

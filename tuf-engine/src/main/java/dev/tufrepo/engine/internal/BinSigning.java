@@ -1,6 +1,7 @@
 package dev.tufrepo.engine.internal;
 
 import dev.tufrepo.engine.PublishVerificationException;
+import dev.tufrepo.json.Json;
 import dev.tufrepo.json.JsonWriter;
 import dev.tufrepo.model.Delegations;
 import dev.tufrepo.model.Key;
@@ -55,7 +56,11 @@ final class BinSigning {
   }
 
   SignedFile<Targets> sign(String bin, Targets t) {
-    JsonWriter w = JsonWriter.canonical(512 + t.targets().size() * 256);
+    // the bin's other members take well under 1 kB; the targets' bytes are usually kept already
+    int targetsLength = Json.encodedLength(t.targets());
+    JsonWriter w =
+        JsonWriter.canonical(
+            1024 + (targetsLength >= 0 ? targetsLength : t.targets().size() * 256));
     t.writeTo(w);
     byte[] canonical = w.toByteArray();
     Signature sig = signer.sign(canonical);
