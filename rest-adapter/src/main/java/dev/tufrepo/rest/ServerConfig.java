@@ -35,8 +35,9 @@ import java.util.TreeSet;
  * @param refreshInterval how often roles close to expiry are re-signed (default 60 s; 0 = off)
  * @param requestTimeout how long a request may take to arrive, and a connection may idle
  * @param jsonLogs log JSON lines instead of text
- * @param fsync force published metadata to disk before the timestamp points at it (default on; off
- *     trades crash safety for publish speed on slow disks)
+ * @param fsync force published metadata to disk before the timestamp points at it, and each group
+ *     of accepted batches to the queue log before the 202 (default on; off trades safety against
+ *     power loss for speed on slow disks: a killed process still loses nothing acknowledged)
  * @param retentionKeep the background retention job keeps this many versions of each role (0 = off,
  *     the default)
  * @param retentionMinAge the retention job deletes only files older than this (default 7 days)

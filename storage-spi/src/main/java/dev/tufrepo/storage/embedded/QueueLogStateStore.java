@@ -81,6 +81,12 @@ public final class QueueLogStateStore implements StateStore {
   private static final int MAX_TEXT = 255;
 
   private static final int HEADER = 8;
+
+  /**
+   * Records up to this size are copied into shared write buffers; larger ones are written as is.
+   */
+  private static final int SHARED_BUFFER_BYTES = 1 << 20;
+
   private static final byte BATCH = 1;
   private static final byte TASK_UPDATE = 2;
 
@@ -529,32 +535,39 @@ public final class QueueLogStateStore implements StateStore {
   private long[] append(List<Record> records) {
     rollIfFull();
     Segment segment = segments.getLast();
-    List<byte[]> bodies = new ArrayList<>(records.size());
-    int total = 0;
-    for (Record r : records) {
-      byte[] body = encode(r);
-      bodies.add(body);
-      total = Math.addExact(total, Math.addExact(HEADER, body.length));
-    }
-    ByteBuffer buffer = ByteBuffer.allocate(total);
     long[] positions = new long[records.size()];
+    List<ByteBuffer> buffers = new ArrayList<>();
+    ByteBuffer small = null; // small records share one buffer: one write for a group of requests
+    long offset = 0;
     CRC32C crc = new CRC32C();
-    for (int i = 0; i < bodies.size(); i++) {
-      byte[] body = bodies.get(i);
+    for (int i = 0; i < records.size(); i++) {
+      Record r = records.get(i);
+      byte[] body = encode(r);
       crc.reset();
       crc.update(body);
-      int start = buffer.position();
-      buffer.putInt(body.length).putInt((int) crc.getValue()).put(body);
-      Record r = records.get(i);
       if (r.payload != null) {
-        positions[i] = segment.size + start + HEADER + body.length - r.payload.length;
+        positions[i] = segment.size + offset + HEADER + body.length - r.payload.length;
+      }
+      offset += HEADER + body.length;
+      if (body.length <= SHARED_BUFFER_BYTES) {
+        if (small == null || small.remaining() < HEADER + body.length) {
+          small = ByteBuffer.allocate(SHARED_BUFFER_BYTES + HEADER);
+          buffers.add(small);
+        }
+        small.putInt(body.length).putInt((int) crc.getValue()).put(body);
+      } else {
+        small = null;
+        buffers.add(ByteBuffer.allocate(HEADER).putInt(body.length).putInt((int) crc.getValue()));
+        buffers.add(ByteBuffer.wrap(body).position(body.length));
       }
     }
-    buffer.flip();
     try {
       long at = segment.size;
-      while (buffer.hasRemaining()) {
-        at += segment.channel.write(buffer, at);
+      for (ByteBuffer b : buffers) {
+        b.flip();
+        while (b.hasRemaining()) {
+          at += segment.channel.write(b, at);
+        }
       }
       if (fsync) {
         segment.channel.force(false);

@@ -124,27 +124,32 @@ public final class ClientCheck {
    * Every bin's file is listed in {@code meta}. Both run in the same order (bin names are
    * fixed-width lowercase hex, and meta is sorted by code point), so one walk does it.
    */
-  private static void listsEveryBin(Map<String, MetaFile> meta, SuccinctRoles bins) {
+  static void listsEveryBin(Map<String, MetaFile> meta, SuccinctRoles bins) {
     Iterator<String> names = meta.keySet().iterator();
     long n = bins.numberOfBins();
     String name = names.hasNext() ? names.next() : null;
     for (long i = 0; i < n; i++) {
       String bin = bins.roleName(i) + ".json";
-      while (name != null && Json.CODE_POINT_ORDER.compare(name, bin) < 0) {
+      // usually the very next name: equals first, the code point comparison only to skip others
+      while (name != null && !name.equals(bin) && Json.CODE_POINT_ORDER.compare(name, bin) < 0) {
         name = names.hasNext() ? names.next() : null;
       }
       if (!bin.equals(name)) {
         fail("snapshot does not list %s", bin);
       }
+      name = names.hasNext() ? names.next() : null;
     }
   }
 
   /** Every file {@code previous} lists is still listed in {@code next}, at no lower version. */
-  private static void noRollback(Map<String, MetaFile> previous, Map<String, MetaFile> next) {
+  static void noRollback(Map<String, MetaFile> previous, Map<String, MetaFile> next) {
     Iterator<Map.Entry<String, MetaFile>> it = next.entrySet().iterator();
     Map.Entry<String, MetaFile> cur = it.hasNext() ? it.next() : null;
     for (Map.Entry<String, MetaFile> e : previous.entrySet()) {
-      while (cur != null && Json.CODE_POINT_ORDER.compare(cur.getKey(), e.getKey()) < 0) {
+      // usually the very next entry: equals first, the code point comparison only to skip others
+      while (cur != null
+          && !cur.getKey().equals(e.getKey())
+          && Json.CODE_POINT_ORDER.compare(cur.getKey(), e.getKey()) < 0) {
         cur = it.hasNext() ? it.next() : null;
       }
       if (cur == null || !cur.getKey().equals(e.getKey())) {
@@ -154,6 +159,7 @@ public final class ClientCheck {
             "snapshot rolls %s back from version %d to %d",
             e.getKey(), e.getValue().version(), cur.getValue().version());
       }
+      cur = it.hasNext() ? it.next() : null;
     }
   }
 
