@@ -76,6 +76,9 @@ public final class RepositoryEngine implements AutoCloseable {
   /** The default window of {@link Builder#offlineExpiryWarning}. */
   public static final Duration DEFAULT_OFFLINE_EXPIRY_WARNING = Duration.ofDays(30);
 
+  /** How long {@link #close()} lets a running publish finish before it interrupts it. */
+  static final Duration CLOSE_WAIT = Duration.ofSeconds(60);
+
   /** The group commit window of {@link Builder#autoPublish()}. */
   public static final Duration DEFAULT_GROUP_COMMIT_WINDOW = Duration.ofSeconds(1);
 
@@ -1497,7 +1500,8 @@ public final class RepositoryEngine implements AutoCloseable {
   }
 
   /**
-   * Stops the timers and the engine's own threads. Queued batches stay queued in the state store;
+   * Stops the timers and the engine's own threads: a publish running on them finishes first (up to
+   * a minute, then it is interrupted), none starts. Queued batches stay queued in the state store;
    * the stores and the key vault belong to the caller and stay open.
    */
   @Override
@@ -1505,7 +1509,25 @@ public final class RepositoryEngine implements AutoCloseable {
     closed = true;
     timers.forEach(t -> t.cancel(false));
     if (ownsScheduler) {
-      scheduler.shutdownNow();
+      // A publish that is running finishes (interrupting it would interrupt the state store's
+      // file writes: H2 then closes its database for this JVM, and the next start recovers a
+      // publish that could simply have ended); nothing queued or delayed starts any more.
+      if (scheduler instanceof java.util.concurrent.ScheduledThreadPoolExecutor stpe) {
+        stpe.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        stpe.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+      }
+      scheduler.shutdown();
+      try {
+        if (!scheduler.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "close: the running publish did not end within " + CLOSE_WAIT + "; interrupting it");
+          scheduler.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        scheduler.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
     }
     lock.lock();
     try {

@@ -557,6 +557,42 @@ class RepositoryEngineTest {
   }
 
   @Test
+  void close_whileAnAutoPublishCommits_letsItFinish_andTheStateStoreStaysUsable() throws Exception {
+    repo = new TestRepository(dir);
+    java.util.concurrent.CountDownLatch committing = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean armed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    ForwardingStateStore slowCommit =
+        new ForwardingStateStore(repo.state) {
+          @Override
+          public void commitPublish(
+              dev.tufrepo.storage.PublishCommit commit, Runnable beforeCommit) {
+            if (armed.get()) {
+              committing.countDown();
+              try {
+                Thread.sleep(500); // a database writing its commit: an interrupt breaks it
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new dev.tufrepo.storage.StorageException("commit interrupted", e);
+              }
+            }
+            super.commitPublish(commit, beforeCommit);
+          }
+        };
+    engine = repo.engineBuilder().stateStore(slowCommit).autoPublish(Duration.ofMillis(20)).build();
+    engine.bootstrap(repo.bootstrapRequest(16));
+    armed.set(true);
+    String task = engine.submit(ArtifactBatch.add(TestRepository.artifacts("close", 0, 5)));
+    assertTrue(committing.await(10, java.util.concurrent.TimeUnit.SECONDS), "publish started");
+
+    engine.close();
+
+    assertEquals(TaskStates.SUCCESS, repo.state.task(task).orElseThrow().state());
+    assertEquals(0, repo.state.queueDepth());
+    assertEquals(5, repo.verify().targetCount());
+  }
+
+  @Test
   void publish_reportsProgressAndExpiriesToTheListener() {
     repo = new TestRepository(dir);
     List<long[]> progress = java.util.Collections.synchronizedList(new ArrayList<>());
