@@ -89,12 +89,15 @@ public interface StateStore extends AutoCloseable {
 
   /**
    * Commits a publish in one transaction: upserts the role versions, deletes the drained batches,
-   * upserts the tasks and applies the settings.
+   * upserts the tasks and applies the settings. The same as {@link #commitPublish(PublishCommit,
+   * Runnable)} with nothing to run before the commit.
    *
    * @throws FencingException if {@code commit.fencingToken()} is not 0 and is not the current token
    *     of the publish lease; nothing is committed then
    */
-  void commitPublish(PublishCommit commit);
+  default void commitPublish(PublishCommit commit) {
+    commitPublish(commit, () -> {});
+  }
 
   /**
    * As {@link #commitPublish(PublishCommit)}, with {@code beforeCommit} run once the changes are
@@ -102,13 +105,11 @@ public interface StateStore extends AutoCloseable {
    * durability barrier, so that the database work overlaps the flush and the state still commits
    * only after the files are durable. When {@code beforeCommit} throws, nothing is committed and
    * the exception propagates as it was thrown; when the changes fail (a stale fencing token), it is
-   * not run. The default runs it first, then {@link #commitPublish(PublishCommit)}.
+   * not run.
+   *
+   * @throws FencingException as {@link #commitPublish(PublishCommit)}
    */
-  default void commitPublish(PublishCommit commit, Runnable beforeCommit) {
-    java.util.Objects.requireNonNull(beforeCommit, "beforeCommit");
-    beforeCommit.run();
-    commitPublish(commit);
-  }
+  void commitPublish(PublishCommit commit, Runnable beforeCommit);
 
   // ---- signing sessions: metadata waiting for offline signatures, by role name
 

@@ -17,6 +17,7 @@ import dev.tufrepo.model.Snapshot;
 import dev.tufrepo.model.TargetFile;
 import dev.tufrepo.model.Targets;
 import dev.tufrepo.model.Timestamp;
+import dev.tufrepo.storage.ForwardingStateStore;
 import dev.tufrepo.storage.TaskRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.tufrepo.storage.ForwardingStateStore;
 import dev.tufrepo.storage.QueuedBatch;
 import dev.tufrepo.storage.StorageException;
 import dev.tufrepo.storage.TaskRecord;

@@ -243,6 +243,7 @@ public final class RestLoadBenchmark {
       done.await();
       double elapsed = (System.nanoTime() - start) / 1e9;
       loadDone.set(true);
+      pool.close();
       poller.join();
       List<Long> lat = new ArrayList<>(latencies);
       List<Long> pub = new ArrayList<>(publishLatencies);

@@ -1,9 +1,8 @@
 package dev.tufrepo.storage.embedded;
 
-import dev.tufrepo.storage.Lease;
+import dev.tufrepo.storage.ForwardingStateStore;
 import dev.tufrepo.storage.PublishCommit;
 import dev.tufrepo.storage.QueuedBatch;
-import dev.tufrepo.storage.RoleVersion;
 import dev.tufrepo.storage.StateStore;
 import dev.tufrepo.storage.StorageException;
 import dev.tufrepo.storage.TaskRecord;
@@ -22,13 +21,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -67,7 +64,7 @@ import java.util.zip.CRC32C;
  * <p>Tasks of queued batches are read from memory, every other task from the delegate. Not for
  * several nodes: the log is local to this data directory (PostgreSQL keeps its queue in tables).
  */
-public final class QueueLogStateStore implements StateStore {
+public final class QueueLogStateStore extends ForwardingStateStore {
   /** The delegate setting holding what publishes have drained from the log. */
   public static final String DRAINED_SETTING = "queue.log.drained";
 
@@ -90,7 +87,6 @@ public final class QueueLogStateStore implements StateStore {
   private static final byte BATCH = 1;
   private static final byte TASK_UPDATE = 2;
 
-  private final StateStore delegate;
   private final Path dir;
   private final boolean fsync;
   private final long segmentBytes;
@@ -137,7 +133,7 @@ public final class QueueLogStateStore implements StateStore {
   }
 
   private QueueLogStateStore(StateStore delegate, Path dir, boolean fsync, long segmentBytes) {
-    this.delegate = delegate;
+    super(delegate);
     this.dir = dir;
     this.fsync = fsync;
     this.segmentBytes = segmentBytes;
@@ -204,44 +200,33 @@ public final class QueueLogStateStore implements StateStore {
     for (TaskSubmission s : all) {
       checkTask(s.task());
     }
-    List<TaskSubmission> taskOnly = all.stream().filter(s -> s.payload() == null).toList();
-    if (!taskOnly.isEmpty()) {
-      for (TaskSubmission s : taskOnly) {
+    boolean anyBatch = false;
+    for (TaskSubmission s : all) {
+      if (s.payload() == null) {
         putTask(s.task());
+      } else {
+        anyBatch = true;
       }
     }
-    if (taskOnly.size() == all.size()) {
+    if (!anyBatch) {
       return all.stream().map(s -> 0L).toList();
     }
     lock.lock();
     try {
       ensureWritable();
-      long first = nextSeq;
       List<Record> records = new ArrayList<>(all.size());
-      long seq = first;
-      for (TaskSubmission s : all) {
-        if (s.payload() != null) {
-          records.add(new Record(BATCH, seq++, s.task(), s.payload()));
-        }
-      }
-      long[] positions = append(records);
-      nextSeq = seq;
       List<Long> out = new ArrayList<>(all.size());
-      Segment segment = segments.getLast();
-      int i = 0;
+      long seq = nextSeq;
       for (TaskSubmission s : all) {
         if (s.payload() == null) {
           out.add(0L);
-          continue;
+        } else {
+          records.add(new Record(BATCH, seq, s.task(), s.payload()));
+          out.add(seq++);
         }
-        Record r = records.get(i);
-        queue.put(r.seq, new Entry(r.seq, r.task.id(), segment, positions[i], r.payload.length));
-        segment.queued++;
-        Pending p = pending.get(r.task.id());
-        pending.put(r.task.id(), new Pending(r.task, p == null ? 1 : p.batches + 1));
-        out.add(r.seq);
-        i++;
       }
+      appendBatches(records);
+      nextSeq = seq;
       return List.copyOf(out);
     } finally {
       lock.unlock();
@@ -321,11 +306,6 @@ public final class QueueLogStateStore implements StateStore {
   }
 
   // ---- publish
-
-  @Override
-  public void commitPublish(PublishCommit commit) {
-    commitPublish(commit, () -> {});
-  }
 
   /**
    * Commits the publish in the delegate with the drained mark among its settings; once that
@@ -469,36 +449,6 @@ public final class QueueLogStateStore implements StateStore {
   }
 
   @Override
-  public Map<String, RoleVersion> roleVersions() {
-    return delegate.roleVersions();
-  }
-
-  @Override
-  public Optional<String> signingSession(String role) {
-    return delegate.signingSession(role);
-  }
-
-  @Override
-  public Map<String, String> signingSessions() {
-    return delegate.signingSessions();
-  }
-
-  @Override
-  public void putSigningSession(String role, String json) {
-    delegate.putSigningSession(role, json);
-  }
-
-  @Override
-  public Optional<Lease> tryAcquire(String name, String owner, Duration ttl) {
-    return delegate.tryAcquire(name, owner, ttl);
-  }
-
-  @Override
-  public void release(Lease lease) {
-    delegate.release(lease);
-  }
-
-  @Override
   public void close() {
     lock.lock();
     try {
@@ -510,7 +460,7 @@ public final class QueueLogStateStore implements StateStore {
     } finally {
       lock.unlock();
     }
-    delegate.close();
+    super.close();
   }
 
   // ---- records
@@ -529,6 +479,24 @@ public final class QueueLogStateStore implements StateStore {
       throw new StorageException(
           "queue log: " + what + " is " + value.length() + " characters, at most " + MAX_TEXT);
     }
+  }
+
+  /** Appends batch records and puts them in the queue. */
+  private void appendBatches(List<Record> records) {
+    long[] positions = append(records);
+    Segment segment = segments.getLast();
+    for (int i = 0; i < records.size(); i++) {
+      Record r = records.get(i);
+      queueBatch(r.seq, r.task, segment, positions[i], r.payload.length);
+    }
+  }
+
+  /** Puts a batch written at {@code position} of {@code segment} in the queue; counts its task. */
+  private void queueBatch(long seq, TaskRecord task, Segment segment, long position, int length) {
+    queue.put(seq, new Entry(seq, task.id(), segment, position, length));
+    segment.queued++;
+    Pending p = pending.get(task.id());
+    pending.put(task.id(), new Pending(task, p == null ? 1 : p.batches + 1));
   }
 
   /** Appends the records as one write to the current segment; returns each payload's position. */
@@ -841,10 +809,7 @@ public final class QueueLogStateStore implements StateStore {
     if (seq <= drainedThrough || drainedAbove.contains(seq) || queue.containsKey(seq)) {
       return seq;
     }
-    queue.put(seq, new Entry(seq, id, segment, at + HEADER + b.position(), length));
-    segment.queued++;
-    Pending p = pending.get(id);
-    pending.put(id, new Pending(task, p == null ? 1 : p.batches + 1));
+    queueBatch(seq, task, segment, at + HEADER + b.position(), length);
     return seq;
   }
 
@@ -873,16 +838,8 @@ public final class QueueLogStateStore implements StateStore {
       }
     }
     if (!records.isEmpty()) {
-      long[] positions = append(records);
-      Segment segment = segments.getLast();
-      for (int i = 0; i < records.size(); i++) {
-        Record r = records.get(i);
-        queue.put(r.seq, new Entry(r.seq, r.task.id(), segment, positions[i], r.payload.length));
-        segment.queued++;
-        Pending p = pending.get(r.task.id());
-        pending.put(r.task.id(), new Pending(r.task, p == null ? 1 : p.batches + 1));
-        nextSeq = Math.max(nextSeq, r.seq + 1);
-      }
+      appendBatches(records);
+      nextSeq = Math.max(nextSeq, records.get(records.size() - 1).seq + 1);
     }
     List<Long> seqs = old.stream().map(QueuedBatch::seq).toList();
     delegate.commitPublish(new PublishCommit(0, Map.of(), seqs, List.of(), Map.of()));
@@ -893,11 +850,7 @@ public final class QueueLogStateStore implements StateStore {
   List<Path> segmentFiles() {
     lock.lock();
     try {
-      List<Path> out = new ArrayList<>();
-      for (Iterator<Segment> it = segments.iterator(); it.hasNext(); ) {
-        out.add(it.next().path);
-      }
-      return out;
+      return segments.stream().map(s -> s.path).toList();
     } finally {
       lock.unlock();
     }

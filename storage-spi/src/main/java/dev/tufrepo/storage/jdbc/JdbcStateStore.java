@@ -407,11 +407,6 @@ public final class JdbcStateStore implements StateStore {
   }
 
   @Override
-  public void commitPublish(PublishCommit commit) {
-    commitPublish(commit, () -> {});
-  }
-
-  @Override
   public void commitPublish(PublishCommit commit, Runnable beforeCommit) {
     Objects.requireNonNull(commit, "commit");
     Objects.requireNonNull(beforeCommit, "beforeCommit");

@@ -1,23 +1,19 @@
-package dev.tufrepo.engine;
+package dev.tufrepo.storage;
 
-import dev.tufrepo.storage.Lease;
-import dev.tufrepo.storage.PublishCommit;
-import dev.tufrepo.storage.QueuedBatch;
-import dev.tufrepo.storage.RoleVersion;
-import dev.tufrepo.storage.StateStore;
-import dev.tufrepo.storage.TaskRecord;
-import dev.tufrepo.storage.TaskSubmission;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A state store that forwards every call; tests override the calls they interfere with. */
-class ForwardingStateStore implements StateStore {
+/**
+ * A state store that forwards every call to another, closing included: the base of decorators,
+ * which override the calls they change (the queue log in front of H2, tests that interfere).
+ */
+public abstract class ForwardingStateStore implements StateStore {
   protected final StateStore delegate;
 
-  ForwardingStateStore(StateStore delegate) {
-    this.delegate = delegate;
+  protected ForwardingStateStore(StateStore delegate) {
+    this.delegate = java.util.Objects.requireNonNull(delegate, "delegate");
   }
 
   @Override
@@ -56,6 +52,11 @@ class ForwardingStateStore implements StateStore {
   }
 
   @Override
+  public List<QueuedBatch> queued(int limit, long maxPayloadBytes) {
+    return delegate.queued(limit, maxPayloadBytes);
+  }
+
+  @Override
   public long queueDepth() {
     return delegate.queueDepth();
   }
@@ -73,11 +74,6 @@ class ForwardingStateStore implements StateStore {
   @Override
   public Map<String, RoleVersion> roleVersions() {
     return delegate.roleVersions();
-  }
-
-  @Override
-  public void commitPublish(PublishCommit commit) {
-    delegate.commitPublish(commit);
   }
 
   @Override
@@ -108,5 +104,10 @@ class ForwardingStateStore implements StateStore {
   @Override
   public void release(Lease lease) {
     delegate.release(lease);
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
   }
 }
