@@ -10,6 +10,7 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -37,26 +38,32 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A {@link MetadataStore} in one flat directory, the layout a web server or CDN serves as is.
  *
- * <p>Every file is written to a temporary file in the same directory (named {@code .tmp-...}, which
- * no valid metadata name can be and {@link #list()} never returns) and then renamed over its name
- * with an atomic move, so a reader sees the old file or the whole new one.
+ * <p><b>How a file is written.</b> A versioned name that does not exist yet, the usual case, is
+ * created ({@code O_CREAT|O_EXCL}) and written in place: nothing can read it before a {@code
+ * timestamp.json} written later refers to it, so a reader never sees it half-written. That is one
+ * directory operation per file instead of three (create a temporary file, then rename it, which
+ * looks up both names): on a directory of 300,000 files it took 27 µs of kernel time per 9.5 kB
+ * file instead of 45 µs. A name that exists (left by a publish that crashed or failed before its
+ * timestamp), a root, and {@code timestamp.json} are written to a temporary file in the same
+ * directory (named {@code .tmp-...}, which no valid metadata name can be and {@link #list()} never
+ * returns) and renamed over their name with an atomic move, so a reader sees the old file or the
+ * whole new one.
  *
  * <p><b>Durability: one barrier per group, not one per file.</b> The files of a {@link
- * #beginWrite()} group (or of one {@link #writeVersioned} call) are written and renamed without
+ * #beginWrite()} group (or of one {@link #writeVersioned} call) are written (and renamed) without
  * being forced one by one; {@link WriteGroup#commit()} then makes all of them, and their names,
  * durable with one barrier (see {@link Durability}): one {@code syncfs(2)} of the file system on
  * Linux 5.8 or later, or else {@code fdatasync} of every file on many threads followed by a force
- * of the directory. Renaming before the barrier is safe because a versioned file is unreachable
- * until a {@code timestamp.json} written after the barrier refers to it (through the snapshot the
- * same group wrote). The engine commits its state only after the group committed and writes the
- * timestamp after that; if the system crashes before the barrier completes, or the barrier fails,
- * the group's files may be missing, empty or partial on disk, but no timestamp refers to them, and
- * the next publish, starting from the previous state, writes the same names again and replaces them
- * ({@code REPLACE_EXISTING}). The exception is {@code N.root.json}: TUF clients fetch the next root
- * by its name, without the timestamp (spec section 5.3), so a root file is forced before its
- * rename, so that its name never points at an incomplete file. {@code timestamp.json} is written to
- * a temporary file, forced, renamed and the directory forced before {@link #writeTimestamp}
- * returns.
+ * of the directory. Naming a file before the barrier is safe because a versioned file is
+ * unreachable until a {@code timestamp.json} written after the barrier refers to it (through the
+ * snapshot the same group wrote). The engine commits its state only after the group committed and
+ * writes the timestamp after that; if the system crashes before the barrier completes, or the
+ * barrier fails, the group's files may be missing, empty or partial on disk, but no timestamp
+ * refers to them, and the next publish, starting from the previous state, writes the same names
+ * again and replaces them. The exception is {@code N.root.json}: TUF clients fetch the next root by
+ * its name, without the timestamp (spec section 5.3), so a root file is forced before its rename,
+ * so that its name never points at an incomplete file. {@code timestamp.json} is written to a
+ * temporary file, forced, renamed and the directory forced before {@link #writeTimestamp} returns.
  *
  * <p>With {@code fsync(false)} nothing is forced (tests, or a file system that is not the source of
  * truth).
@@ -253,8 +260,25 @@ public final class FileSystemMetadataStore implements MetadataStore {
     }
   }
 
-  /** Temporary file, written (and forced if it is a root), then renamed over {@code target}. */
+  /**
+   * A new name is created and written in place; a name that exists (left by a publish that never
+   * became visible) or a root goes through a temporary file that is renamed over it.
+   */
   private void writeOne(Path target, byte[] bytes) {
+    if (!isRoot(target)) {
+      try {
+        if (createAndWrite(target, bytes)) {
+          return;
+        }
+      } catch (IOException e) {
+        throw failure("write", target, e);
+      }
+    }
+    replace(target, bytes);
+  }
+
+  /** Temporary file, written (and forced if it is a root), then renamed over {@code target}. */
+  private void replace(Path target, byte[] bytes) {
     Path temp = newTemp();
     boolean moved = false;
     try {
@@ -268,6 +292,32 @@ public final class FileSystemMetadataStore implements MetadataStore {
         deleteQuietly(temp);
       }
     }
+  }
+
+  /**
+   * Creates {@code target} and writes {@code bytes} into it; false, touching nothing, if the name
+   * exists. A file this call created and could not fill is deleted again.
+   */
+  private static boolean createAndWrite(Path target, byte[] bytes) throws IOException {
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(target, CREATE_NEW, WRITE);
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    }
+    boolean written = false;
+    try (channel) {
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      written = true;
+    } finally {
+      if (!written) {
+        deleteQuietly(target);
+      }
+    }
+    return true;
   }
 
   /** Temporary file, written and forced, renamed, directory forced: durable and atomic. */
@@ -335,42 +385,57 @@ public final class FileSystemMetadataStore implements MetadataStore {
   }
 
   /**
-   * Write all, rename all, one barrier. Files given the very same byte array (the engine's 16,384
-   * identical empty bins at bootstrap) are written once and hard-linked under their other names;
-   * published files are never modified in place, so sharing an inode is safe, and the barrier
-   * forces each inode once.
+   * Create and write each new name in place, one barrier. Names that exist, and roots, are written
+   * to temporary files first and renamed over their names after every file is written. Files given
+   * the very same byte array (the engine's 16,384 identical empty bins at bootstrap) are written
+   * once and hard-linked under their other names; published files are never modified in place, so
+   * sharing an inode is safe, and the barrier forces each inode once.
    */
   private void writeGroup(List<Path> targets, List<byte[]> contents) {
     if (targets.isEmpty()) {
       return;
     }
-    List<Path> temps = new ArrayList<>(targets.size());
+    List<Path> temps = new ArrayList<>();
+    List<Path> renamedTo = new ArrayList<>();
     List<Path> written = new ArrayList<>();
     IdentityHashMap<byte[], Path> firstCopy = new IdentityHashMap<>();
     int renamed = 0;
+    Path current = dir;
     try (Barrier group = newBarrier()) {
       for (int i = 0; i < targets.size(); i++) {
+        Path target = targets.get(i);
+        current = target;
         byte[] bytes = contents.get(i);
+        Path first = firstCopy.get(bytes);
+        if (!isRoot(target)
+            && (first == null ? createAndWrite(target, bytes) : link(target, first))) {
+          if (first == null) {
+            written.add(target);
+            firstCopy.put(bytes, target);
+          }
+          continue;
+        }
         Path temp = newTemp();
         temps.add(temp);
-        Path first = firstCopy.get(bytes);
-        if (first == null || !tryLink(temp, first)) {
-          writeNew(temp, bytes, forcedBeforeRename(targets.get(i)));
-          written.add(targets.get(i));
+        renamedTo.add(target);
+        if (first == null || !link(temp, first)) {
+          writeNew(temp, bytes, forcedBeforeRename(target));
+          written.add(target);
           firstCopy.putIfAbsent(bytes, temp);
         }
       }
-      for (; renamed < targets.size(); renamed++) {
+      for (; renamed < temps.size(); renamed++) {
+        current = renamedTo.get(renamed);
         Files.move(
             temps.get(renamed),
-            targets.get(renamed),
+            current,
             StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
       }
+      current = dir;
       group.complete(written);
     } catch (IOException e) {
-      Path failed = renamed < targets.size() ? targets.get(renamed) : dir;
-      throw failure("write", failed, e);
+      throw failure("write", current, e);
     } finally {
       for (int i = renamed; i < temps.size(); i++) {
         deleteQuietly(temps.get(i));
@@ -378,22 +443,30 @@ public final class FileSystemMetadataStore implements MetadataStore {
     }
   }
 
-  /** A root is fetched by its name alone (TUF 5.3), so its name must never show a partial file. */
-  private boolean forcedBeforeRename(Path target) {
-    return fsync && target.getFileName().toString().endsWith(ROOT_SUFFIX);
-  }
-
-  private Path newTemp() {
-    return dir.resolve(TEMP_PREFIX + tempStem + "-" + tempCounter.incrementAndGet());
-  }
-
-  private static boolean tryLink(Path link, Path existing) {
+  /**
+   * Hard-links {@code link} to {@code existing}; false if {@code link} exists or the file system
+   * has no hard links.
+   */
+  private static boolean link(Path link, Path existing) {
     try {
       Files.createLink(link, existing);
       return true;
     } catch (IOException | UnsupportedOperationException | SecurityException e) {
-      return false; // a file system without hard links: write a copy instead
+      return false; // the name exists, or a file system without hard links: write a copy instead
     }
+  }
+
+  private static boolean isRoot(Path target) {
+    return target.getFileName().toString().endsWith(ROOT_SUFFIX);
+  }
+
+  /** A root is fetched by its name alone (TUF 5.3), so its name must never show a partial file. */
+  private boolean forcedBeforeRename(Path target) {
+    return fsync && isRoot(target);
+  }
+
+  private Path newTemp() {
+    return dir.resolve(TEMP_PREFIX + tempStem + "-" + tempCounter.incrementAndGet());
   }
 
   private static void writeNew(Path file, byte[] bytes, boolean force) throws IOException {

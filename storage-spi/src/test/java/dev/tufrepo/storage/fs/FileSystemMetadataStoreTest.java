@@ -70,6 +70,38 @@ class FileSystemMetadataStoreTest extends MetadataStoreContract {
   }
 
   @Test
+  void writeGroup_nameSharingAnInodeWrittenAgain_otherNamesKeepTheirBytes() throws IOException {
+    byte[] empty = "empty bin".getBytes(UTF_8);
+    store.writeVersioned(
+        new java.util.LinkedHashMap<>(Map.of("1.bins-0.json", empty, "1.bins-1.json", empty)));
+    assertTrue(Files.isSameFile(dir().resolve("1.bins-0.json"), dir().resolve("1.bins-1.json")));
+
+    try (MetadataStore.WriteGroup group = store.beginWrite()) {
+      group.add("1.bins-0.json", "rewritten".getBytes(UTF_8));
+      group.commit();
+    }
+    store.writeVersioned(Map.of("1.bins-1.json", "also rewritten".getBytes(UTF_8)));
+
+    assertArrayEquals("rewritten".getBytes(UTF_8), store.read("1.bins-0.json").orElseThrow());
+    assertArrayEquals("also rewritten".getBytes(UTF_8), store.read("1.bins-1.json").orElseThrow());
+    assertEquals(List.of("1.bins-0.json", "1.bins-1.json"), filesOnDisk());
+  }
+
+  @Test
+  void writeGroup_existingName_replacedByRename_openReaderKeepsOldBytes() throws IOException {
+    store.writeVersioned(Map.of("3.bins-2.json", "old".getBytes(UTF_8)));
+    try (var reader = Files.newInputStream(dir().resolve("3.bins-2.json"))) {
+      try (MetadataStore.WriteGroup group = store.beginWrite()) {
+        group.add("3.bins-2.json", "new, and longer".getBytes(UTF_8));
+        group.commit();
+      }
+      assertArrayEquals("old".getBytes(UTF_8), reader.readAllBytes());
+    }
+    assertArrayEquals("new, and longer".getBytes(UTF_8), store.read("3.bins-2.json").orElseThrow());
+    assertEquals(List.of("3.bins-2.json"), filesOnDisk());
+  }
+
+  @Test
   void list_leftoverTemporaryAndHiddenFiles_notListed() throws IOException {
     Files.write(dir().resolve(".tmp-abc-1"), new byte[] {1});
     Files.write(dir().resolve(".DS_Store"), new byte[] {1});
