@@ -3,6 +3,7 @@ package dev.tufrepo.storage.embedded;
 import dev.tufrepo.storage.ForwardingStateStore;
 import dev.tufrepo.storage.PublishCommit;
 import dev.tufrepo.storage.QueuedBatch;
+import dev.tufrepo.storage.RoleVersion;
 import dev.tufrepo.storage.StateStore;
 import dev.tufrepo.storage.StorageException;
 import dev.tufrepo.storage.TaskRecord;
@@ -61,12 +62,25 @@ import java.util.zip.CRC32C;
  * drained are deleted. Batches left in the delegate's own queue table by a version without the log
  * are moved into the log on open, with their seqs.
  *
+ * <p>Role versions do not go to the delegate's table either: each publish appends its changed
+ * versions to a {@link VersionJournal} in the same directory, and its delegate transaction commits
+ * the record's id (the setting {@value #VERSIONS_SETTING}). A publish that re-signed 1,000 bins had
+ * updated 1,000 rows, and H2's commit then rewrote nearly every page of the table: a third of the
+ * publishing thread's CPU. Versions written by a version without the journal are read from the
+ * delegate's table.
+ *
  * <p>Tasks of queued batches are read from memory, every other task from the delegate. Not for
  * several nodes: the log is local to this data directory (PostgreSQL keeps its queue in tables).
  */
 public final class QueueLogStateStore extends ForwardingStateStore {
   /** The delegate setting holding what publishes have drained from the log. */
   public static final String DRAINED_SETTING = "queue.log.drained";
+
+  /** The delegate setting holding the id of the last committed record of the version journal. */
+  public static final String VERSIONS_SETTING = "queue.log.versions";
+
+  /** The settings that are this store's own: not shown, not writable. */
+  private static final Set<String> OWN_SETTINGS = Set.of(DRAINED_SETTING, VERSIONS_SETTING);
 
   private static final System.Logger LOG = System.getLogger(QueueLogStateStore.class.getName());
   private static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
@@ -90,6 +104,11 @@ public final class QueueLogStateStore extends ForwardingStateStore {
   private final Path dir;
   private final boolean fsync;
   private final long segmentBytes;
+  private final Runnable delegateSync;
+  private final int journalFloor;
+
+  /** The role versions; written under {@link #commitLock}. */
+  private VersionJournal versions;
 
   /** Serializes publishes' commits, so that each computes its drained mark from the last one's. */
   private final ReentrantLock commitLock = new ReentrantLock();
@@ -132,11 +151,19 @@ public final class QueueLogStateStore extends ForwardingStateStore {
     }
   }
 
-  private QueueLogStateStore(StateStore delegate, Path dir, boolean fsync, long segmentBytes) {
+  private QueueLogStateStore(
+      StateStore delegate,
+      Path dir,
+      boolean fsync,
+      long segmentBytes,
+      Runnable delegateSync,
+      int journalFloor) {
     super(delegate);
+    this.journalFloor = journalFloor;
     this.dir = dir;
     this.fsync = fsync;
     this.segmentBytes = segmentBytes;
+    this.delegateSync = delegateSync;
   }
 
   /**
@@ -145,8 +172,15 @@ public final class QueueLogStateStore extends ForwardingStateStore {
    */
   public static QueueLogStateStore h2(Path dataDir, boolean fsync) {
     JdbcStateStore h2 = JdbcStateStore.h2(dataDir);
+    Path database = dataDir.resolve("state").resolve("tufrepo.mv.db");
     try {
-      return open(h2, dataDir.resolve("state").resolve("queue"), fsync);
+      return open(
+          h2,
+          dataDir.resolve("state").resolve("queue"),
+          fsync,
+          DEFAULT_SEGMENT_BYTES,
+          fsync ? () -> forceFile(database) : () -> {},
+          VersionJournal.DEFAULT_FULL_FLOOR);
     } catch (RuntimeException e) {
       h2.close();
       throw e;
@@ -157,27 +191,56 @@ public final class QueueLogStateStore extends ForwardingStateStore {
    * Opens the log in {@code dir} (created if missing) in front of {@code delegate}, which it then
    * owns (closing this store closes it).
    *
+   * <p>The delegate's commits must be durable when they return: the version journal deletes its
+   * files older than a committed full record. (H2 does not force its file on commit; {@link
+   * #h2(Path, boolean)} forces it before such a deletion.)
+   *
    * @param fsync whether each acknowledged group is also forced to the disk ({@code fdatasync});
    *     without it, acknowledged batches survive a killed process but not a power failure
    */
   public static QueueLogStateStore open(StateStore delegate, Path dir, boolean fsync) {
-    return open(delegate, dir, fsync, DEFAULT_SEGMENT_BYTES);
+    return open(
+        delegate, dir, fsync, DEFAULT_SEGMENT_BYTES, () -> {}, VersionJournal.DEFAULT_FULL_FLOOR);
   }
 
+  /** For tests: small segments. */
   static QueueLogStateStore open(StateStore delegate, Path dir, boolean fsync, long segmentBytes) {
+    return open(delegate, dir, fsync, segmentBytes, VersionJournal.DEFAULT_FULL_FLOOR);
+  }
+
+  /** For tests: small segments, and a full version record after {@code journalFloor} entries. */
+  static QueueLogStateStore open(
+      StateStore delegate, Path dir, boolean fsync, long segmentBytes, int journalFloor) {
+    return open(delegate, dir, fsync, segmentBytes, () -> {}, journalFloor);
+  }
+
+  private static QueueLogStateStore open(
+      StateStore delegate,
+      Path dir,
+      boolean fsync,
+      long segmentBytes,
+      Runnable delegateSync,
+      int journalFloor) {
     Objects.requireNonNull(delegate, "delegate");
     Objects.requireNonNull(dir, "dir");
     if (segmentBytes < 1) {
       throw new IllegalArgumentException("segmentBytes must be >= 1");
     }
-    QueueLogStateStore store = new QueueLogStateStore(delegate, dir, fsync, segmentBytes);
+    QueueLogStateStore store =
+        new QueueLogStateStore(delegate, dir, fsync, segmentBytes, delegateSync, journalFloor);
     try {
       store.recover();
     } catch (IOException e) {
       store.closeSegments();
+      if (store.versions != null) {
+        store.versions.close();
+      }
       throw new StorageException("queue log: could not read " + dir + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       store.closeSegments();
+      if (store.versions != null) {
+        store.versions.close();
+      }
       throw e;
     }
     return store;
@@ -356,16 +419,20 @@ public final class QueueLogStateStore extends ForwardingStateStore {
       } finally {
         lock.unlock();
       }
-      if (commit.settings().containsKey(DRAINED_SETTING)) {
-        throw new IllegalArgumentException(
-            "setting " + DRAINED_SETTING + " is the queue log's own");
-      }
+      checkNotOwn(commit.settings().keySet());
       Map<String, String> settings = new HashMap<>(commit.settings());
       settings.put(DRAINED_SETTING, mark(through, above));
+      VersionJournal.Prepared prepared = null;
+      if (!commit.roleVersions().isEmpty()) {
+        prepared = versions.prepare(commit.roleVersions());
+        settings.put(VERSIONS_SETTING, Long.toString(prepared.id()));
+      }
       delegate.commitPublish(
-          new PublishCommit(
-              commit.fencingToken(), commit.roleVersions(), List.of(), tasks, settings),
+          new PublishCommit(commit.fencingToken(), Map.of(), List.of(), tasks, settings),
           beforeCommit);
+      if (prepared != null) {
+        versions.committed(prepared);
+      }
       lock.lock();
       try {
         drainedThrough = through;
@@ -412,40 +479,52 @@ public final class QueueLogStateStore extends ForwardingStateStore {
     return b.toString();
   }
 
+  // ---- role versions: the version journal's
+
+  @Override
+  public Map<String, RoleVersion> roleVersions() {
+    ensureOpen();
+    return versions.versions();
+  }
+
   // ---- everything else is the delegate's
 
-  // (the drained mark is this store's own: not shown, not writable)
+  // (the drained mark and the journal's committed id are this store's own: not shown, not writable)
 
   @Override
   public Optional<String> setting(String key) {
-    return DRAINED_SETTING.equals(key) ? Optional.empty() : delegate.setting(key);
+    return OWN_SETTINGS.contains(key) ? Optional.empty() : delegate.setting(key);
   }
 
   @Override
   public Map<String, String> settings() {
     Map<String, String> all = delegate.settings();
-    if (!all.containsKey(DRAINED_SETTING)) {
+    if (java.util.Collections.disjoint(all.keySet(), OWN_SETTINGS)) {
       return all;
     }
     Map<String, String> out = new TreeMap<>(all);
-    out.remove(DRAINED_SETTING);
+    out.keySet().removeAll(OWN_SETTINGS);
     return java.util.Collections.unmodifiableMap(out);
   }
 
   @Override
   public void putSettings(Map<String, String> values) {
-    if (values.containsKey(DRAINED_SETTING)) {
-      throw new IllegalArgumentException("setting " + DRAINED_SETTING + " is the queue log's own");
-    }
+    checkNotOwn(values.keySet());
     delegate.putSettings(values);
   }
 
   @Override
   public boolean compareAndSetSetting(String key, String expected, String newValue) {
-    if (DRAINED_SETTING.equals(key)) {
-      throw new IllegalArgumentException("setting " + DRAINED_SETTING + " is the queue log's own");
-    }
+    checkNotOwn(Set.of(key));
     return delegate.compareAndSetSetting(key, expected, newValue);
+  }
+
+  private static void checkNotOwn(Set<String> keys) {
+    for (String key : OWN_SETTINGS) {
+      if (keys.contains(key)) {
+        throw new IllegalArgumentException("setting " + key + " is the queue log's own");
+      }
+    }
   }
 
   @Override
@@ -457,6 +536,9 @@ public final class QueueLogStateStore extends ForwardingStateStore {
       }
       closed = true;
       closeSegments();
+      if (versions != null) {
+        versions.close();
+      }
     } finally {
       lock.unlock();
     }
@@ -650,6 +732,14 @@ public final class QueueLogStateStore extends ForwardingStateStore {
     }
   }
 
+  private static void forceFile(Path file) {
+    try (FileChannel f = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      f.force(false);
+    } catch (IOException e) {
+      throw new StorageException("queue log: could not force " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   private void forceDirectory() throws IOException {
     try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
       d.force(true);
@@ -693,6 +783,20 @@ public final class QueueLogStateStore extends ForwardingStateStore {
     } catch (NumberFormatException e) {
       throw new StorageException(
           "queue log: setting " + DRAINED_SETTING + " is not a list of seqs: '" + mark + "'", e);
+    }
+    String committed = delegate.setting(VERSIONS_SETTING).orElse("0");
+    try {
+      versions =
+          VersionJournal.open(
+              dir,
+              fsync,
+              Long.parseLong(committed.trim()),
+              delegate::roleVersions,
+              delegateSync,
+              journalFloor);
+    } catch (NumberFormatException e) {
+      throw new StorageException(
+          "queue log: setting " + VERSIONS_SETTING + " is not a record id: '" + committed + "'", e);
     }
     long maxSeq = Math.max(drainedThrough, drainedAbove.isEmpty() ? 0 : drainedAbove.last());
     List<Path> files;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tufrepo.storage.PublishCommit;
 import dev.tufrepo.storage.QueuedBatch;
+import dev.tufrepo.storage.RoleVersion;
 import dev.tufrepo.storage.StateStore;
 import dev.tufrepo.storage.StateStoreContract;
 import dev.tufrepo.storage.StorageException;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -228,5 +230,137 @@ class QueueLogStateStoreTest extends StateStoreContract {
     assertEquals(List.of(a), queuedSeqs());
     reopen();
     assertEquals(List.of(a), queuedSeqs());
+  }
+
+  // ---- role versions: the version journal
+
+  private static Map<String, RoleVersion> bins(int from, int count, int version) {
+    Map<String, RoleVersion> out = new HashMap<>();
+    for (int i = from; i < from + count; i++) {
+      out.put(String.format("bins-%04x", i), new RoleVersion(version, T0.plusSeconds(version)));
+    }
+    return out;
+  }
+
+  private static PublishCommit versions(Map<String, RoleVersion> versions) {
+    return new PublishCommit(0, versions, List.of(), List.of(), Map.of());
+  }
+
+  private List<String> journalFiles() throws IOException {
+    try (var files = Files.list(queueDir())) {
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("versions-"))
+          .sorted()
+          .toList();
+    }
+  }
+
+  @Test
+  void roleVersions_liveInTheJournal_notTheDatabaseTable_andSurviveReopen() {
+    store.commitPublish(versions(bins(0, 300, 1)));
+    store.commitPublish(versions(bins(10, 5, 2)));
+    Map<String, RoleVersion> expected = new HashMap<>(bins(0, 300, 1));
+    expected.putAll(bins(10, 5, 2));
+    assertEquals(expected, store.roleVersions());
+    store.close();
+    try (StateStore h2 = JdbcStateStore.h2(tempDir)) {
+      assertEquals(Map.of(), h2.roleVersions());
+    }
+    store = newStore(tempDir);
+    assertEquals(expected, store.roleVersions());
+  }
+
+  @Test
+  void roleVersions_recordOfAFailedCommit_ignoredAfterLaterCommitsAndReopen() {
+    store.commitPublish(versions(bins(0, 4, 1)));
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            store.commitPublish(
+                versions(bins(0, 4, 7)),
+                () -> {
+                  throw new IllegalStateException("flush failed");
+                }));
+    assertEquals(bins(0, 4, 1), store.roleVersions());
+    store.commitPublish(versions(bins(2, 1, 2)));
+    Map<String, RoleVersion> expected = new HashMap<>(bins(0, 4, 1));
+    expected.putAll(bins(2, 1, 2));
+    assertEquals(expected, store.roleVersions());
+    reopen();
+    assertEquals(expected, store.roleVersions()); // version 7 was never committed
+  }
+
+  @Test
+  void roleVersions_deltasOutgrowTheSet_fullRecordInANewFile_olderFilesDeleted()
+      throws IOException {
+    store.close();
+    store = QueueLogStateStore.open(JdbcStateStore.h2(tempDir), queueDir(), false, 1 << 20, 8);
+    Map<String, RoleVersion> expected = new HashMap<>();
+    for (int v = 1; v <= 40; v++) {
+      Map<String, RoleVersion> changed = bins(v % 7, 3, v);
+      store.commitPublish(versions(changed));
+      expected.putAll(changed);
+      assertTrue(journalFiles().size() <= 2, journalFiles().toString());
+    }
+    assertEquals(expected, store.roleVersions());
+    store.close();
+    store = QueueLogStateStore.open(JdbcStateStore.h2(tempDir), queueDir(), false, 1 << 20, 8);
+    assertEquals(expected, store.roleVersions());
+  }
+
+  @Test
+  void roleVersions_tornRecordAtTheEnd_cutOff_committedVersionsKept() throws IOException {
+    store.commitPublish(versions(bins(0, 3, 1)));
+    store.close();
+    Path last = queueDir().resolve(journalFiles().get(journalFiles().size() - 1));
+    Files.write(last, new byte[] {0, 0, 1, 0, 9, 9}, StandardOpenOption.APPEND);
+    long tornSize = Files.size(last);
+    store = newStore(tempDir);
+    assertEquals(bins(0, 3, 1), store.roleVersions());
+    assertTrue(Files.size(last) < tornSize);
+    store.commitPublish(versions(bins(1, 1, 2)));
+    reopen();
+    assertEquals(2, store.roleVersions().get("bins-0001").version());
+  }
+
+  @Test
+  void roleVersions_committedRecordMissing_openRefusedNamingIt() throws IOException {
+    store.commitPublish(versions(bins(0, 3, 1)));
+    store.close();
+    for (String f : journalFiles()) {
+      Files.delete(queueDir().resolve(f));
+    }
+    StorageException e = assertThrows(StorageException.class, () -> newStore(tempDir));
+    assertTrue(e.getMessage().contains("committed but missing"), e.getMessage());
+    store = JdbcStateStore.h2(tempDir); // the database was closed again: this one is for cleanup
+  }
+
+  @Test
+  void roleVersions_writtenByAVersionWithoutTheJournal_readFromTheDatabase_thenCarriedOn() {
+    store.close();
+    try (StateStore h2 = JdbcStateStore.h2(tempDir)) {
+      h2.commitPublish(versions(bins(0, 5, 3)));
+    }
+    store = newStore(tempDir);
+    assertEquals(bins(0, 5, 3), store.roleVersions());
+    store.commitPublish(versions(bins(4, 2, 4)));
+    reopen();
+    Map<String, RoleVersion> expected = new HashMap<>(bins(0, 5, 3));
+    expected.putAll(bins(4, 2, 4));
+    assertEquals(expected, store.roleVersions());
+  }
+
+  @Test
+  void journalCommittedId_isHiddenAndReserved() {
+    store.commitPublish(versions(bins(0, 1, 1)));
+    assertEquals(Optional.empty(), store.setting(QueueLogStateStore.VERSIONS_SETTING));
+    assertFalse(store.settings().containsKey(QueueLogStateStore.VERSIONS_SETTING));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> store.putSettings(Map.of(QueueLogStateStore.VERSIONS_SETTING, "0")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> store.compareAndSetSetting(QueueLogStateStore.VERSIONS_SETTING, null, "1"));
   }
 }
