@@ -384,6 +384,21 @@ public abstract class StateStoreContract {
   }
 
   @Test
+  void commitPublish_taskResultsOfEverySize_readBackWholeAfterReopen() {
+    List<TaskRecord> tasks = new java.util.ArrayList<>();
+    int[] sizes = {0, 1, 255, 256, 257, 4000, 8191, 8192, 8193, 20_000};
+    for (int i = 0; i < sizes.length; i++) {
+      String filler = (i % 2 == 0 ? "r" : "\u00e9\u2603").repeat(sizes[i] / (i % 2 == 0 ? 1 : 2));
+      tasks.add(task(taskId(100 + i)).withState("SUCCESS", T0, "{\"x\":\"" + filler + "\"}"));
+    }
+    store.commitPublish(new PublishCommit(0, Map.of(), List.of(), tasks, Map.of()));
+    reopen();
+    for (TaskRecord t : tasks) {
+      assertEquals(Optional.of(t), store.task(t.id()));
+    }
+  }
+
+  @Test
   void enqueue_existingTask_updatesTask() {
     store.putTask(task(taskId(1)));
     TaskRecord running = task(taskId(1)).withState("RUNNING", T0.plusMillis(1), null);

@@ -32,10 +32,16 @@ final class H2 {
    *       (the default, 1 s, is shorter than a large publish commit may take).
    *   <li>{@code DB_CLOSE_ON_EXIT=FALSE}: {@link JdbcStateStore#close()} closes the database, not a
    *       shutdown hook that may run while the application still uses it.
+   *   <li>{@code MAX_LENGTH_INPLACE_LOB=8192}: task results (a {@code CLOB}) up to 8 KiB are kept
+   *       in the row instead of H2's separate LOB maps (the default is 256 bytes). A task result of
+   *       a 10-artifact request is about 500 bytes; a publish that ends 1,000 such tasks took
+   *       100-120 ms to upsert and commit them with the default and 25-33 ms with this. Larger
+   *       results (batches of hundreds of artifacts) still go to the LOB maps.
    * </ul>
    */
   static final String URL_SETTINGS =
-      ";WRITE_DELAY=0;NON_KEYWORDS=KEY,VALUE;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE";
+      ";WRITE_DELAY=0;NON_KEYWORDS=KEY,VALUE;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE"
+          + ";MAX_LENGTH_INPLACE_LOB=8192";
 
   private H2() {}
 
