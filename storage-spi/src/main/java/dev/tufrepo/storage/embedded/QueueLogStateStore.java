@@ -9,14 +9,10 @@ import dev.tufrepo.storage.StorageException;
 import dev.tufrepo.storage.TaskRecord;
 import dev.tufrepo.storage.TaskSubmission;
 import dev.tufrepo.storage.jdbc.JdbcStateStore;
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -91,7 +87,7 @@ public final class QueueLogStateStore extends ForwardingStateStore {
   /** As the delegate's {@code VARCHAR(255)} columns. */
   private static final int MAX_TEXT = 255;
 
-  private static final int HEADER = 8;
+  private static final int HEADER = RecordFiles.HEADER;
 
   /**
    * Records up to this size are copied into shared write buffers; larger ones are written as is.
@@ -151,19 +147,25 @@ public final class QueueLogStateStore extends ForwardingStateStore {
     }
   }
 
-  private QueueLogStateStore(
-      StateStore delegate,
-      Path dir,
-      boolean fsync,
-      long segmentBytes,
-      Runnable delegateSync,
-      int journalFloor) {
+  /**
+   * How a store is opened: {@code delegateSync} makes the delegate's commits durable (see {@link
+   * #open(StateStore, Path, boolean)}); {@code journalFloor} is the version journal's {@link
+   * VersionJournal#DEFAULT_FULL_FLOOR} (small in tests).
+   */
+  private record Options(
+      boolean fsync, long segmentBytes, Runnable delegateSync, int journalFloor) {
+    static Options of(boolean fsync) {
+      return new Options(fsync, DEFAULT_SEGMENT_BYTES, () -> {}, VersionJournal.DEFAULT_FULL_FLOOR);
+    }
+  }
+
+  private QueueLogStateStore(StateStore delegate, Path dir, Options options) {
     super(delegate);
-    this.journalFloor = journalFloor;
+    this.journalFloor = options.journalFloor;
     this.dir = dir;
-    this.fsync = fsync;
-    this.segmentBytes = segmentBytes;
-    this.delegateSync = delegateSync;
+    this.fsync = options.fsync;
+    this.segmentBytes = options.segmentBytes;
+    this.delegateSync = options.delegateSync;
   }
 
   /**
@@ -174,13 +176,13 @@ public final class QueueLogStateStore extends ForwardingStateStore {
     JdbcStateStore h2 = JdbcStateStore.h2(dataDir);
     Path database = dataDir.resolve("state").resolve("tufrepo.mv.db");
     try {
-      return open(
-          h2,
-          dataDir.resolve("state").resolve("queue"),
-          fsync,
-          DEFAULT_SEGMENT_BYTES,
-          fsync ? () -> forceFile(database) : () -> {},
-          VersionJournal.DEFAULT_FULL_FLOOR);
+      Options options =
+          new Options(
+              fsync,
+              DEFAULT_SEGMENT_BYTES,
+              fsync ? () -> forceFile(database) : () -> {},
+              VersionJournal.DEFAULT_FULL_FLOOR);
+      return open(h2, dataDir.resolve("state").resolve("queue"), options);
     } catch (RuntimeException e) {
       h2.close();
       throw e;
@@ -199,8 +201,7 @@ public final class QueueLogStateStore extends ForwardingStateStore {
    *     without it, acknowledged batches survive a killed process but not a power failure
    */
   public static QueueLogStateStore open(StateStore delegate, Path dir, boolean fsync) {
-    return open(
-        delegate, dir, fsync, DEFAULT_SEGMENT_BYTES, () -> {}, VersionJournal.DEFAULT_FULL_FLOOR);
+    return open(delegate, dir, Options.of(fsync));
   }
 
   /** For tests: small segments. */
@@ -211,36 +212,23 @@ public final class QueueLogStateStore extends ForwardingStateStore {
   /** For tests: small segments, and a full version record after {@code journalFloor} entries. */
   static QueueLogStateStore open(
       StateStore delegate, Path dir, boolean fsync, long segmentBytes, int journalFloor) {
-    return open(delegate, dir, fsync, segmentBytes, () -> {}, journalFloor);
+    return open(delegate, dir, new Options(fsync, segmentBytes, () -> {}, journalFloor));
   }
 
-  private static QueueLogStateStore open(
-      StateStore delegate,
-      Path dir,
-      boolean fsync,
-      long segmentBytes,
-      Runnable delegateSync,
-      int journalFloor) {
+  private static QueueLogStateStore open(StateStore delegate, Path dir, Options options) {
     Objects.requireNonNull(delegate, "delegate");
     Objects.requireNonNull(dir, "dir");
-    if (segmentBytes < 1) {
+    if (options.segmentBytes < 1) {
       throw new IllegalArgumentException("segmentBytes must be >= 1");
     }
-    QueueLogStateStore store =
-        new QueueLogStateStore(delegate, dir, fsync, segmentBytes, delegateSync, journalFloor);
+    QueueLogStateStore store = new QueueLogStateStore(delegate, dir, options);
     try {
       store.recover();
     } catch (IOException e) {
-      store.closeSegments();
-      if (store.versions != null) {
-        store.versions.close();
-      }
+      store.closeFiles();
       throw new StorageException("queue log: could not read " + dir + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      store.closeSegments();
-      if (store.versions != null) {
-        store.versions.close();
-      }
+      store.closeFiles();
       throw e;
     }
     return store;
@@ -535,10 +523,7 @@ public final class QueueLogStateStore extends ForwardingStateStore {
         return;
       }
       closed = true;
-      closeSegments();
-      if (versions != null) {
-        versions.close();
-      }
+      closeFiles();
     } finally {
       lock.unlock();
     }
@@ -746,6 +731,13 @@ public final class QueueLogStateStore extends ForwardingStateStore {
     }
   }
 
+  private void closeFiles() {
+    closeSegments();
+    if (versions != null) {
+      versions.close();
+    }
+  }
+
   private void closeSegments() {
     for (Segment s : segments) {
       try {
@@ -823,61 +815,20 @@ public final class QueueLogStateStore extends ForwardingStateStore {
     Segment segment = new Segment(path, channel, 0);
     segments.addLast(segment);
     lastSegmentNumber = Long.parseLong(path.getFileName().toString().substring(0, 20));
-    long fileSize = channel.size();
-    long maxSeq = 0;
-    long at = 0;
-    CRC32C crc = new CRC32C();
-    InputStream raw =
-        new BufferedInputStream(Channels.newInputStream(channel.position(0)), 1 << 16);
-    DataInputStream in = new DataInputStream(raw);
-    while (at < fileSize) {
-      String torn = null;
-      byte[] body = null;
-      if (fileSize - at < HEADER) {
-        torn = "a record header is cut short";
-      } else {
-        int length = in.readInt();
-        int sum = in.readInt();
-        if (length < 0 || length > fileSize - at - HEADER) {
-          torn = "a record is cut short";
-        } else {
-          body = in.readNBytes(length);
-          crc.reset();
-          crc.update(body);
-          if ((int) crc.getValue() != sum) {
-            torn = "a record's checksum does not match";
-          }
-        }
-      }
-      if (torn != null) {
-        if (!last) {
-          throw new StorageException(
-              "queue log: "
-                  + path
-                  + " is damaged at byte "
-                  + at
-                  + ": "
-                  + torn
-                  + "; it is not the last segment, so this is not a torn write");
-        }
-        LOG.log(
-            Level.WARNING,
-            "queue log: "
-                + path
-                + ": "
-                + torn
-                + " at byte "
-                + at
-                + " (a write the crash cut"
-                + " short, never acknowledged): cutting it off");
-        channel.truncate(at);
-        break;
-      }
-      maxSeq = Math.max(maxSeq, replay(segment, at, body));
-      at += HEADER + body.length;
+    long[] maxSeq = {0};
+    long end =
+        RecordFiles.read(
+            "queue log",
+            "segment",
+            path,
+            channel,
+            last,
+            (at, body) -> maxSeq[0] = Math.max(maxSeq[0], replay(segment, at, body)));
+    if (end < channel.size()) {
+      channel.truncate(end);
     }
-    segment.size = at;
-    return maxSeq;
+    segment.size = end;
+    return maxSeq[0];
   }
 
   private long replay(Segment segment, long at, byte[] body) {

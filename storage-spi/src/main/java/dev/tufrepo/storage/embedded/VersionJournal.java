@@ -2,12 +2,9 @@ package dev.tufrepo.storage.embedded;
 
 import dev.tufrepo.storage.RoleVersion;
 import dev.tufrepo.storage.StorageException;
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 
 /**
  * The role versions of a {@link QueueLogStateStore}, kept in an append-only journal instead of the
@@ -55,7 +51,6 @@ import java.util.zip.CRC32C;
 final class VersionJournal implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(VersionJournal.class.getName());
   private static final String PREFIX = "versions-";
-  private static final int HEADER = 8;
   private static final byte FULL = 1;
   private static final byte DELTA = 2;
 
@@ -152,11 +147,7 @@ final class VersionJournal implements AutoCloseable {
       roll(id);
     }
     byte[] body = encode(full ? FULL : DELTA, id, committedId, entries);
-    CRC32C crc = new CRC32C();
-    crc.update(body);
-    ByteBuffer header =
-        ByteBuffer.allocate(HEADER).putInt(body.length).putInt((int) crc.getValue());
-    header.flip();
+    ByteBuffer header = RecordFiles.header(body);
     ByteBuffer data = ByteBuffer.wrap(body);
     Path file = files.get(files.size() - 1);
     try {
@@ -382,60 +373,17 @@ final class VersionJournal implements AutoCloseable {
   /** Reads one file's records into {@code records}; returns where its valid records end. */
   private static long read(Path path, int index, boolean last, Map<Long, Rec> records)
       throws IOException {
-    long fileSize = Files.size(path);
-    long at = 0;
-    CRC32C crc = new CRC32C();
-    try (DataInputStream in =
-        new DataInputStream(
-            new BufferedInputStream(
-                Channels.newInputStream(FileChannel.open(path, StandardOpenOption.READ)),
-                1 << 16))) {
-      while (at < fileSize) {
-        String torn = null;
-        byte[] body = null;
-        if (fileSize - at < HEADER) {
-          torn = "a record header is cut short";
-        } else {
-          int length = in.readInt();
-          int sum = in.readInt();
-          if (length < 0 || length > fileSize - at - HEADER) {
-            torn = "a record is cut short";
-          } else {
-            body = in.readNBytes(length);
-            crc.reset();
-            crc.update(body);
-            if ((int) crc.getValue() != sum) {
-              torn = "a record's checksum does not match";
-            }
-          }
-        }
-        if (torn != null) {
-          if (!last) {
-            throw new StorageException(
-                "version journal: "
-                    + path
-                    + " is damaged at byte "
-                    + at
-                    + ": "
-                    + torn
-                    + "; it is not the last file, so this is not a torn write");
-          }
-          LOG.log(
-              Level.WARNING,
-              "version journal: "
-                  + path
-                  + ": "
-                  + torn
-                  + " at byte "
-                  + at
-                  + " (a write the crash cut short, never committed): cutting it off");
-          break;
-        }
-        Rec r = decode(body, index, path);
-        records.put(r.id, r);
-        at += HEADER + body.length;
-      }
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+      return RecordFiles.read(
+          "version journal",
+          "file",
+          path,
+          channel,
+          last,
+          (at, body) -> {
+            Rec r = decode(body, index, path);
+            records.put(r.id, r);
+          });
     }
-    return at;
   }
 }
