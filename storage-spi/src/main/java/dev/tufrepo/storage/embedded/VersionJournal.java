@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -62,7 +61,10 @@ final class VersionJournal implements AutoCloseable {
   private final Runnable delegateSync;
   private final int fullFloor;
   private String broken;
-  private final Map<String, RoleVersion> current = new ConcurrentHashMap<>();
+
+  /** The committed versions; guarded by itself, so that a reader never sees half a publish. */
+  private final Map<String, RoleVersion> current = new HashMap<>();
+
   private long committedId;
   private long nextId;
 
@@ -118,9 +120,11 @@ final class VersionJournal implements AutoCloseable {
     return j;
   }
 
-  /** The committed versions: a copy. */
+  /** The committed versions: a copy, never half of a publish. */
   Map<String, RoleVersion> versions() {
-    return Collections.unmodifiableMap(new TreeMap<>(current));
+    synchronized (current) {
+      return Collections.unmodifiableMap(new TreeMap<>(current));
+    }
   }
 
   /** The id of the last committed record, 0 if none. */
@@ -177,7 +181,9 @@ final class VersionJournal implements AutoCloseable {
 
   /** Record {@code p}'s id is committed: its versions become the current ones. */
   void committed(Prepared p) {
-    current.putAll(p.changes);
+    synchronized (current) {
+      current.putAll(p.changes);
+    }
     committedId = p.id;
     if (p.full) {
       sinceFull = 0;
