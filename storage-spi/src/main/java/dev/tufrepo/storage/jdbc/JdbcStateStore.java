@@ -417,13 +417,17 @@ public final class JdbcStateStore implements StateStore {
           if (commit.fencingToken() != 0) {
             Leases.checkFencingToken(c, commit.fencingToken());
           }
-          putRoleVersions(c, new TreeMap<>(commit.roleVersions()));
-          try (PreparedStatement ps = c.prepareStatement("DELETE FROM queue WHERE seq = ?")) {
-            for (long seq : commit.drainedSeqs()) {
-              ps.setLong(1, seq);
-              ps.addBatch();
+          if (!commit.roleVersions().isEmpty()) { // the queue log store keeps its own
+            putRoleVersions(c, new TreeMap<>(commit.roleVersions()));
+          }
+          if (!commit.drainedSeqs().isEmpty()) { // the queue log store drains its own
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM queue WHERE seq = ?")) {
+              for (long seq : commit.drainedSeqs()) {
+                ps.setLong(1, seq);
+                ps.addBatch();
+              }
+              ps.executeBatch();
             }
-            ps.executeBatch();
           }
           upsertTasks(c, commit.tasks()); // a publish under load ends hundreds
           applySettings(c, settings);
