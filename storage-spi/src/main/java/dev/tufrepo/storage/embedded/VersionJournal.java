@@ -349,15 +349,22 @@ final class VersionJournal implements AutoCloseable {
                 + id
                 + " is committed but missing from "
                 + dir
-                + (chain.isEmpty() ? "" : " (needed by record " + chain.get(0).id() + ")"));
+                + (chain.isEmpty()
+                    ? ""
+                    : " (needed by record " + chain.get(chain.size() - 1).id() + ")"));
       }
       if (r.kind == FULL) {
         full = r;
         break;
       }
-      chain.add(0, r);
+      if (r.parent >= r.id) { // parents are always older: a damaged id, and no endless walk
+        throw new StorageException(
+            "version journal: record " + r.id + " names a later record " + r.parent + " as parent");
+      }
+      chain.add(r);
       id = r.parent;
     }
+    Collections.reverse(chain); // oldest first
     if (full == null) {
       current.putAll(base.get());
       sinceFull = Long.MAX_VALUE / 4; // the next record is written as the full set
