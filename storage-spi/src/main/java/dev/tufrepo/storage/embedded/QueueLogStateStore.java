@@ -34,7 +34,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 
 /**
  * A {@link StateStore} for one JVM that keeps the queue of accepted batches in an append-only log
@@ -574,12 +573,9 @@ public final class QueueLogStateStore extends ForwardingStateStore {
     List<ByteBuffer> buffers = new ArrayList<>();
     ByteBuffer small = null; // small records share one buffer: one write for a group of requests
     long offset = 0;
-    CRC32C crc = new CRC32C();
     for (int i = 0; i < records.size(); i++) {
       Record r = records.get(i);
       byte[] body = encode(r);
-      crc.reset();
-      crc.update(body);
       if (r.payload != null) {
         positions[i] = segment.size + offset + HEADER + body.length - r.payload.length;
       }
@@ -589,10 +585,10 @@ public final class QueueLogStateStore extends ForwardingStateStore {
           small = ByteBuffer.allocate(SHARED_BUFFER_BYTES + HEADER);
           buffers.add(small);
         }
-        small.putInt(body.length).putInt((int) crc.getValue()).put(body);
+        RecordFiles.putHeader(small, body).put(body);
       } else {
         small = null;
-        buffers.add(ByteBuffer.allocate(HEADER).putInt(body.length).putInt((int) crc.getValue()));
+        buffers.add(RecordFiles.putHeader(ByteBuffer.allocate(HEADER), body));
         buffers.add(ByteBuffer.wrap(body).position(body.length));
       }
     }

@@ -30,9 +30,16 @@ final class RecordFiles {
 
   /** The header of {@code body}, ready to be written before it. */
   static ByteBuffer header(byte[] body) {
+    return putHeader(ByteBuffer.allocate(HEADER), body).flip();
+  }
+
+  /**
+   * Puts the header of {@code body} (its length and CRC-32C) into {@code to}; returns {@code to}.
+   */
+  static ByteBuffer putHeader(ByteBuffer to, byte[] body) {
     CRC32C crc = new CRC32C();
     crc.update(body);
-    return ByteBuffer.allocate(HEADER).putInt(body.length).putInt((int) crc.getValue()).flip();
+    return to.putInt(body.length).putInt((int) crc.getValue());
   }
 
   /**

@@ -127,11 +127,6 @@ final class VersionJournal implements AutoCloseable {
     }
   }
 
-  /** The id of the last committed record, 0 if none. */
-  long committedId() {
-    return committedId;
-  }
-
   /**
    * Appends (and with fsync forces) a record of {@code changes} on top of the committed versions;
    * it counts only once {@link #committed} is called after the database stored its id.

@@ -307,10 +307,7 @@ public final class FileSystemMetadataStore implements MetadataStore {
     }
     boolean written = false;
     try (channel) {
-      ByteBuffer buffer = ByteBuffer.wrap(bytes);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
+      writeAll(channel, bytes);
       written = true;
     } finally {
       if (!written) {
@@ -471,13 +468,17 @@ public final class FileSystemMetadataStore implements MetadataStore {
 
   private static void writeNew(Path file, byte[] bytes, boolean force) throws IOException {
     try (FileChannel channel = FileChannel.open(file, CREATE_NEW, WRITE)) {
-      ByteBuffer buffer = ByteBuffer.wrap(bytes);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
+      writeAll(channel, bytes);
       if (force) {
         channel.force(false);
       }
+    }
+  }
+
+  private static void writeAll(FileChannel channel, byte[] bytes) throws IOException {
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    while (buffer.hasRemaining()) {
+      channel.write(buffer);
     }
   }
 
