@@ -330,6 +330,39 @@ public final class Json {
     }
   }
 
+  /** Decodes the value of member {@code key} of a compacted map; see {@link #compact}. */
+  @FunctionalInterface
+  public interface MemberDecoder<V> {
+    V decode(String key, JsonValue value);
+  }
+
+  /**
+   * {@code sorted} (keys in {@link #CODE_POINT_ORDER}, values immutable {@link JsonWritable}s) held
+   * as its keys and canonical bytes only: a value is decoded from the bytes by {@code decoder} each
+   * time it is read, and not kept. Writing the map copies the bytes, and {@link #withChanges} on it
+   * copies the bytes of the unchanged members and keeps them compact, so a map that is mostly
+   * written and rarely read (a bin of the artifact index) costs a few objects per member instead of
+   * the whole object graph of every value. {@code decoder} must give back a value equal to the one
+   * that was encoded. A map that is compact already is returned as it is.
+   */
+  public static <V extends JsonWritable> SortedMap<String, V> compact(
+      Map<String, V> sorted, MemberDecoder<? extends V> decoder) {
+    Objects.requireNonNull(decoder, "decoder");
+    SortedMap<String, V> map = sortedMap(sorted);
+    if (!(map instanceof FrozenSortedMap<V> f)) {
+      return map; // empty
+    }
+    if (f.decoder != null) {
+      return f;
+    }
+    Encoding e = f.encoding;
+    if (e == null) {
+      e = f.encode();
+      f.encoding = e;
+    }
+    return new FrozenSortedMap<>(f.keys, new Object[f.keys.length], e, decoder);
+  }
+
   /**
    * An immutable copy of {@code base} with {@code count} changes applied: key {@code keys[i]} gets
    * {@code values[i]}, or is removed when that value is null. The changed keys must be strictly
@@ -351,9 +384,11 @@ public final class Json {
     SortedMap<String, V> sorted = sortedMap(base);
     String[] oldKeys;
     Object[] oldValues;
+    MemberDecoder<?> decoder = null;
     if (sorted instanceof FrozenSortedMap<?> f) {
       oldKeys = f.keys;
       oldValues = f.values;
+      decoder = f.decoder;
     } else {
       oldKeys = new String[0]; // the empty map
       oldValues = new Object[0];
@@ -366,6 +401,11 @@ public final class Json {
       if (values[i] != null && !(values[i] instanceof JsonWritable)) {
         oldEncoding = null;
       }
+    }
+    if (decoder != null && oldEncoding == null) {
+      // a compact map changed by a value that cannot write itself: no bytes to keep values in
+      oldValues = ((FrozenSortedMap<?>) sorted).decodeAll();
+      decoder = null;
     }
     EncodingBuilder encoding =
         oldEncoding == null
@@ -401,14 +441,14 @@ public final class Json {
     if (n == 0) {
       return Collections.emptySortedMap();
     }
-    FrozenSortedMap<V> out =
-        new FrozenSortedMap<>(
-            n == outKeys.length ? outKeys : Arrays.copyOf(outKeys, n),
-            n == outValues.length ? outValues : Arrays.copyOf(outValues, n));
-    if (encoding != null) {
-      out.encoding = encoding.build();
+    String[] k = n == outKeys.length ? outKeys : Arrays.copyOf(outKeys, n);
+    Object[] v = n == outValues.length ? outValues : Arrays.copyOf(outValues, n);
+    if (encoding == null) {
+      return new FrozenSortedMap<>(k, v);
     }
-    return out;
+    @SuppressWarnings("unchecked")
+    MemberDecoder<? extends V> d = (MemberDecoder<? extends V>) decoder;
+    return new FrozenSortedMap<>(k, v, encoding.build(), d); // compact when the base was
   }
 
   static <V> SortedMap<String, V> sortedCopy(SortedMap<String, V> map) {
@@ -424,13 +464,19 @@ public final class Json {
   private static final class FrozenSortedMap<V> extends AbstractMap<String, V>
       implements SortedMap<String, V> {
     private final String[] keys;
+
+    /** The values; in a compact map (decoder not null) a null one is decoded from the encoding. */
     private final Object[] values;
 
     /** The canonical bytes of this map once written with a canonical writer; see writeObject. */
     private volatile Encoding encoding;
 
+    /** Decodes the values a compact map does not hold (see {@link #compact}); else null. */
+    private final MemberDecoder<? extends V> decoder;
+
     /** Copies {@code tree}, sorted by {@link #CODE_POINT_ORDER} and never empty. */
     FrozenSortedMap(TreeMap<String, V> tree) {
+      decoder = null;
       int n = tree.size();
       keys = new String[n];
       values = new Object[n];
@@ -444,8 +490,19 @@ public final class Json {
 
     /** Takes arrays sorted by {@link #CODE_POINT_ORDER}, without duplicates, never empty. */
     FrozenSortedMap(String[] keys, Object[] values) {
+      this(keys, values, null, null);
+    }
+
+    /**
+     * Takes arrays as above and the map's canonical bytes (may be null when {@code decoder} is);
+     * with a decoder, a null value is read from {@code encoding}.
+     */
+    FrozenSortedMap(
+        String[] keys, Object[] values, Encoding encoding, MemberDecoder<? extends V> decoder) {
       this.keys = keys;
       this.values = values;
+      this.encoding = encoding;
+      this.decoder = decoder;
     }
 
     /** The map of one entry. */
@@ -455,7 +512,7 @@ public final class Json {
 
     @Override
     public boolean equals(Object o) {
-      if (o instanceof FrozenSortedMap<?> other) {
+      if (o instanceof FrozenSortedMap<?> other && decoder == null && other.decoder == null) {
         return Arrays.equals(keys, other.keys) && Arrays.equals(values, other.values);
       }
       return super.equals(o);
@@ -497,7 +554,32 @@ public final class Json {
 
     @SuppressWarnings("unchecked")
     private V valueAt(int i) {
-      return (V) values[i];
+      Object v = values[i];
+      return v != null ? (V) v : decodeAt(i);
+    }
+
+    /**
+     * Member {@code i} of a compact map, decoded from its canonical bytes: {@code "key":value}, the
+     * key a string whose only escapes are backslash pairs (canonical JSON escapes just {@code "}
+     * and backslash), so its closing quote is the first one not after a backslash.
+     */
+    private V decodeAt(int i) {
+      Encoding e = encoding;
+      int p = e.starts[i] + 1;
+      while (e.bytes[p] != '"') {
+        p += e.bytes[p] == '\\' ? 2 : 1;
+      }
+      JsonValue value = JsonParser.parseRange(e.bytes, p + 2, e.end(i)); // after '"' and ':'
+      return Objects.requireNonNull(decoder.decode(keys[i], value), "decoded value");
+    }
+
+    /** Every value, the compact ones decoded. */
+    private Object[] decodeAll() {
+      Object[] out = new Object[keys.length];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = valueAt(i);
+      }
+      return out;
     }
 
     private SortedMap<String, V> tree() {
@@ -576,7 +658,7 @@ public final class Json {
             return false;
           }
           int i = indexOf(e.getKey());
-          return i >= 0 && Objects.equals(values[i], e.getValue());
+          return i >= 0 && Objects.equals(valueAt(i), e.getValue());
         }
       };
     }

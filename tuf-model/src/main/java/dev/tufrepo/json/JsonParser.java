@@ -14,6 +14,10 @@ final class JsonParser {
   static final int MAX_DEPTH = 512;
 
   private final byte[] in;
+
+  /** Where the input ends: {@code in.length}, or the end of a range. */
+  private final int end;
+
   private final boolean lastKeyWins;
   private int pos;
   private final Object[] path = new Object[MAX_DEPTH + 1];
@@ -33,9 +37,24 @@ final class JsonParser {
   }
 
   private JsonParser(byte[] in, boolean lastKeyWins, String[] target) {
+    this(in, 0, in.length, lastKeyWins, target);
+  }
+
+  private JsonParser(byte[] in, int from, int to, boolean lastKeyWins, String[] target) {
     this.in = in;
+    this.pos = from;
+    this.end = to;
     this.lastKeyWins = lastKeyWins;
     this.target = target;
+  }
+
+  /**
+   * Parses the one JSON value in {@code in[from, to)}, as strictly as a whole document (whitespace
+   * around it allowed). Error offsets count from the start of {@code in}.
+   */
+  static JsonValue parseRange(byte[] in, int from, int to) {
+    java.util.Objects.checkFromToIndex(from, to, in.length);
+    return new JsonParser(in, from, to, false, null).parseDocument();
   }
 
   /**
@@ -50,11 +69,11 @@ final class JsonParser {
   }
 
   JsonValue parseDocument() {
-    if (in.length >= 3
-        && (in[0] & 0xFF) == 0xEF
-        && (in[1] & 0xFF) == 0xBB
-        && (in[2] & 0xFF) == 0xBF) {
-      throw error("byte order mark is not allowed", 0);
+    if (end - pos >= 3
+        && (in[pos] & 0xFF) == 0xEF
+        && (in[pos + 1] & 0xFF) == 0xBB
+        && (in[pos + 2] & 0xFF) == 0xBF) {
+      throw error("byte order mark is not allowed", pos);
     }
     skipWhitespace();
     int start = pos;
@@ -64,14 +83,14 @@ final class JsonParser {
       spanEnd = pos;
     }
     skipWhitespace();
-    if (pos != in.length) {
+    if (pos != end) {
       throw error("unexpected content after the JSON value", pos);
     }
     return v;
   }
 
   private JsonValue parseValue() {
-    if (pos >= in.length) {
+    if (pos >= end) {
       throw error("unexpected end of input, expected a value", pos);
     }
     byte c = in[pos];
@@ -201,14 +220,14 @@ final class JsonParser {
       pos++;
     }
     int digitsStart = pos;
-    while (pos < in.length && in[pos] >= '0' && in[pos] <= '9') {
+    while (pos < end && in[pos] >= '0' && in[pos] <= '9') {
       pos++;
     }
     int digits = pos - digitsStart;
     if (digits == 0) {
       throw error("'-' must be followed by a digit", pos);
     }
-    if (pos < in.length && (in[pos] == '.' || in[pos] == 'e' || in[pos] == 'E')) {
+    if (pos < end && (in[pos] == '.' || in[pos] == 'e' || in[pos] == 'E')) {
       throw error("floating-point numbers are not allowed in TUF metadata", start);
     }
     if (digits > 1 && in[digitsStart] == '0') {
@@ -235,7 +254,7 @@ final class JsonParser {
   private String parseString() {
     int start = ++pos; // after '"'
     // fast path: printable ASCII without escapes
-    while (pos < in.length) {
+    while (pos < end) {
       byte b = in[pos];
       if (b == '"') {
         String s = new String(in, start, pos - start, StandardCharsets.ISO_8859_1);
@@ -252,7 +271,7 @@ final class JsonParser {
       sb.append((char) in[i]);
     }
     while (true) {
-      if (pos >= in.length) {
+      if (pos >= end) {
         throw error("unterminated string", start - 1);
       }
       int b = in[pos] & 0xFF;
@@ -276,7 +295,7 @@ final class JsonParser {
   private void parseEscape(StringBuilder sb) {
     int at = pos;
     pos++; // '\'
-    if (pos >= in.length) {
+    if (pos >= end) {
       throw error("unterminated escape", at);
     }
     byte e = in[pos++];
@@ -292,7 +311,7 @@ final class JsonParser {
       case 'u' -> {
         char c = hex4(at);
         if (Character.isHighSurrogate(c)) {
-          if (pos + 1 < in.length && in[pos] == '\\' && in[pos + 1] == 'u') {
+          if (pos + 1 < end && in[pos] == '\\' && in[pos + 1] == 'u') {
             int lowAt = pos;
             pos += 2;
             char low = hex4(lowAt);
@@ -315,7 +334,7 @@ final class JsonParser {
   }
 
   private char hex4(int escapeAt) {
-    if (pos + 4 > in.length) {
+    if (pos + 4 > end) {
       throw error("truncated \\u escape", escapeAt);
     }
     int v = 0;
@@ -351,7 +370,7 @@ final class JsonParser {
     } else {
       throw error("invalid UTF-8 byte 0x" + Integer.toHexString(b), at);
     }
-    if (pos + need >= in.length) {
+    if (pos + need >= end) {
       throw error("truncated UTF-8 sequence", at);
     }
     for (int i = 1; i <= need; i++) {
@@ -373,7 +392,7 @@ final class JsonParser {
 
   private void literal(String word) {
     int n = word.length();
-    if (pos + n > in.length) {
+    if (pos + n > end) {
       throw error("unexpected end of input, expected '" + word + "'", pos);
     }
     for (int i = 0; i < n; i++) {
@@ -392,14 +411,14 @@ final class JsonParser {
   }
 
   private byte peek() {
-    if (pos >= in.length) {
+    if (pos >= end) {
       throw error("unexpected end of input", pos);
     }
     return in[pos];
   }
 
   private void skipWhitespace() {
-    while (pos < in.length) {
+    while (pos < end) {
       byte b = in[pos];
       if (b == ' ' || b == '\n' || b == '\r' || b == '\t') {
         pos++;

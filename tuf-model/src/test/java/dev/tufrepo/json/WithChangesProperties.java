@@ -130,6 +130,74 @@ class WithChangesProperties {
     }
   }
 
+  private static Note decodeNote(String key, JsonValue json) {
+    JsonObject o = (JsonObject) json;
+    String text = ((JsonString) o.get("n")).value();
+    if (((JsonNumber) o.get("x")).value() != text.length()) {
+      throw new AssertionError("decoded a member other than " + key);
+    }
+    return new Note(text);
+  }
+
+  @Provide
+  Arbitrary<String> escapedKeys() {
+    // keys whose canonical form has escapes: the decoder must find where the key ends
+    return Arbitraries.strings().withChars("a\"\\:,").ofMaxLength(4);
+  }
+
+  @Property
+  void compact_afterRoundsOfChanges_readsAndWritesLikeTheFullMap(
+      @ForAll("rounds") List<Map<String, String>> rounds,
+      @ForAll("escapedKeys") String escapedKey,
+      @ForAll List<Boolean> compactAfterRound) {
+    SortedMap<String, Note> map =
+        Json.compact(
+            Json.sortedMap(Map.of("b", new Note("base"), escapedKey, new Note(escapedKey))),
+            WithChangesProperties::decodeNote);
+    TreeMap<String, Note> expected = new TreeMap<>(Json.CODE_POINT_ORDER);
+    expected.put("b", new Note("base"));
+    expected.put(escapedKey, new Note(escapedKey));
+    for (int r = 0; r < rounds.size(); r++) {
+      TreeMap<String, String> sorted = new TreeMap<>(Json.CODE_POINT_ORDER);
+      sorted.putAll(rounds.get(r));
+      String[] keys = sorted.keySet().toArray(new String[0]);
+      Object[] values =
+          sorted.values().stream().map(t -> t.equals("-") ? null : new Note(t)).toArray();
+      for (int i = 0; i < keys.length; i++) {
+        if (values[i] == null) {
+          expected.remove(keys[i]);
+        } else {
+          expected.put(keys[i], (Note) values[i]);
+        }
+      }
+      map = Json.withChanges(map, keys, values, keys.length);
+      if (r < compactAfterRound.size() && compactAfterRound.get(r)) {
+        map = Json.compact(map, WithChangesProperties::decodeNote);
+      }
+
+      assertEquals(expected, map);
+      assertEquals(map, expected);
+      assertEquals(List.copyOf(expected.values()), List.copyOf(map.values()));
+      for (String k : expected.keySet()) {
+        assertEquals(expected.get(k), map.get(k), k);
+      }
+      assertArrayEquals(encodedFresh(map), written(map, JsonWriter.canonical()));
+    }
+  }
+
+  @Test
+  void compact_valueThatCannotWriteItself_decodesTheRestAndKeepsEveryValue() {
+    SortedMap<String, Note> compact =
+        Json.compact(
+            Json.sortedMap(Map.of("a", new Note("1"), "c", new Note("3"))),
+            WithChangesProperties::decodeNote);
+
+    SortedMap<String, Object> changed =
+        Json.withChanges(compact, new String[] {"b"}, new Object[] {42}, 1);
+
+    assertEquals(Map.of("a", new Note("1"), "b", 42, "c", new Note("3")), changed);
+  }
+
   @Test
   void withChanges_keysNotAscending_refused() {
     assertThrows(

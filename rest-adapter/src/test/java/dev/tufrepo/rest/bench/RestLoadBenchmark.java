@@ -186,6 +186,8 @@ public final class RestLoadBenchmark {
       }
       deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
       long start = System.nanoTime();
+      long cpuAtStart = processCpuNanos();
+      long gcAtStart = gcPauseMillis();
       if (rate > 0) {
         // open loop: request k is due at start + k / rate whatever the server does; its latency
         // counts from then, so a stall shows up in full (no coordinated omission)
@@ -242,6 +244,8 @@ public final class RestLoadBenchmark {
       }
       done.await();
       double elapsed = (System.nanoTime() - start) / 1e9;
+      double cpu = (processCpuNanos() - cpuAtStart) / 1e9;
+      long gcPauses = gcPauseMillis() - gcAtStart;
       loadDone.set(true);
       pool.close();
       poller.join();
@@ -270,6 +274,15 @@ public final class RestLoadBenchmark {
           pct(pub, 0.50),
           pct(pub, 0.99),
           pct(pub, 1.0));
+      // server and load generator together: compare runs at the same rate, not across rates
+      System.out.printf(
+          Locale.ROOT,
+          "process CPU while measured: %.1f s in %.1f s = %.2f of %d cores; GC pauses %d ms%n",
+          cpu,
+          elapsed,
+          cpu / elapsed,
+          Runtime.getRuntime().availableProcessors(),
+          gcPauses);
     } finally {
       // about 2 GB of metadata and state per run
       try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
@@ -336,6 +349,24 @@ public final class RestLoadBenchmark {
         + "},\"delegations\":null}},\"metadata\":{\"root\":"
         + root
         + "},\"timeout\":300}";
+  }
+
+  /** CPU time of this process, all threads, user and system; 0 when the OS does not tell. */
+  private static long processCpuNanos() {
+    return ProcessHandle.current()
+        .info()
+        .totalCpuDuration()
+        .map(java.time.Duration::toNanos)
+        .orElse(0L);
+  }
+
+  /** Milliseconds the collectors have spent, as the JVM counts them (G1: its pauses). */
+  private static long gcPauseMillis() {
+    long total = 0;
+    for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      total += Math.max(0, gc.getCollectionTime());
+    }
+    return total;
   }
 
   private static String artifacts(long n, int count) {
