@@ -407,10 +407,17 @@ public final class Json {
       oldValues = ((FrozenSortedMap<?>) sorted).decodeAll();
       decoder = null;
     }
+    // room for the changed members at about the old ones' average size (a fixed 256 bytes each made
+    // the buffer of a snapshot with thousands of changes twice its size, past 1 MiB: a G1
+    // humongous object per publish)
     EncodingBuilder encoding =
         oldEncoding == null
             ? null
-            : new EncodingBuilder(oldEncoding.length + count * 256, outKeys.length);
+            : new EncodingBuilder(
+                oldEncoding.length
+                    + count
+                        * (oldKeys.length == 0 ? 256 : oldEncoding.length / oldKeys.length + 16),
+                outKeys.length);
     int from = 0; // next old index to copy
     int n = 0;
     for (int i = 0; i < count; i++) {

@@ -569,28 +569,43 @@ public final class QueueLogStateStore extends ForwardingStateStore {
   private long[] append(List<Record> records) {
     rollIfFull();
     Segment segment = segments.getLast();
-    long[] positions = new long[records.size()];
-    List<ByteBuffer> buffers = new ArrayList<>();
-    ByteBuffer small = null; // small records share one buffer: one write for a group of requests
+    int n = records.size();
+    long[] positions = new long[n];
+    byte[][] bodies = new byte[n][];
     long offset = 0;
-    for (int i = 0; i < records.size(); i++) {
+    for (int i = 0; i < n; i++) {
       Record r = records.get(i);
       byte[] body = encode(r);
+      bodies[i] = body;
       if (r.payload != null) {
         positions[i] = segment.size + offset + HEADER + body.length - r.payload.length;
       }
       offset += HEADER + body.length;
-      if (body.length <= SHARED_BUFFER_BYTES) {
-        if (small == null || small.remaining() < HEADER + body.length) {
-          small = ByteBuffer.allocate(SHARED_BUFFER_BYTES + HEADER);
-          buffers.add(small);
-        }
-        RecordFiles.putHeader(small, body).put(body);
-      } else {
-        small = null;
-        buffers.add(RecordFiles.putHeader(ByteBuffer.allocate(HEADER), body));
-        buffers.add(ByteBuffer.wrap(body).position(body.length));
+    }
+    List<ByteBuffer> buffers = new ArrayList<>();
+    for (int i = 0; i < n; ) {
+      if (bodies[i].length > SHARED_BUFFER_BYTES) {
+        buffers.add(RecordFiles.putHeader(ByteBuffer.allocate(HEADER), bodies[i]));
+        buffers.add(ByteBuffer.wrap(bodies[i]).position(bodies[i].length));
+        i++;
+        continue;
       }
+      // a run of small records shares one buffer of exactly their size (one write for a group of
+      // requests; a buffer of the maximum size for each group was a 1 MiB array per request group,
+      // which G1 allocates as a humongous object and which started a marking cycle each time)
+      int size = 0;
+      int end = i;
+      while (end < n
+          && bodies[end].length <= SHARED_BUFFER_BYTES
+          && size + HEADER + bodies[end].length <= SHARED_BUFFER_BYTES + HEADER) {
+        size += HEADER + bodies[end].length;
+        end++;
+      }
+      ByteBuffer shared = ByteBuffer.allocate(size);
+      for (; i < end; i++) {
+        RecordFiles.putHeader(shared, bodies[i]).put(bodies[i]);
+      }
+      buffers.add(shared);
     }
     try {
       long at = segment.size;

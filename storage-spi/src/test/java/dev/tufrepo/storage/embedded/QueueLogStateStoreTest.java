@@ -75,6 +75,32 @@ class QueueLogStateStoreTest extends StateStoreContract {
   }
 
   @Test
+  void enqueueAll_smallAndLargerThanASharedBufferMixed_eachBatchReadBackWholeAfterReopen() {
+    byte[] large = new byte[(1 << 20) + 100]; // written as its own buffer, between shared ones
+    for (int i = 0; i < large.length; i++) {
+      large[i] = (byte) (i * 7 + 3);
+    }
+    List<byte[]> payloads = List.of(payload(1), payload(2), large, payload(4), large, payload(6));
+    List<dev.tufrepo.storage.TaskSubmission> group = new java.util.ArrayList<>();
+    for (int i = 0; i < payloads.size(); i++) {
+      group.add(new dev.tufrepo.storage.TaskSubmission(task(i + 1), payloads.get(i)));
+    }
+
+    List<Long> seqs = store.enqueueAll(group);
+    long next = store.enqueue(task(7), payload(7)); // the segment's end is where it should be
+    reopen();
+
+    assertEquals(
+        java.util.stream.Stream.concat(seqs.stream(), java.util.stream.Stream.of(next)).toList(),
+        queuedSeqs());
+    List<QueuedBatch> queued = store.queued(10);
+    for (int i = 0; i < payloads.size(); i++) {
+      assertArrayEquals(payloads.get(i), queued.get(i).payload(), "batch " + i);
+    }
+    assertArrayEquals(payload(7), queued.get(6).payload());
+  }
+
+  @Test
   void reopen_afterPartialDrains_keepsExactlyTheUndrainedBatches_andSeqsKeepGrowing() {
     long a = store.enqueue(task(1), payload(1));
     long b = store.enqueue(task(2), payload(2));

@@ -18,7 +18,13 @@ public record SignedFile<T extends Signed>(Metadata<T> metadata, byte[] bytes) {
 
   /** Signs {@code signed} with {@code signer} and builds its file bytes. */
   public static <T extends Signed> SignedFile<T> sign(T signed, Signer signer) {
-    JsonWriter w = JsonWriter.canonical(4096);
+    // a snapshot's meta keeps its bytes: size the writer for them instead of doubling up to twice
+    // their size (for 16,384 bins past 1 MiB, which G1 allocates as a humongous object)
+    int metaLength =
+        signed instanceof dev.tufrepo.model.Snapshot s
+            ? dev.tufrepo.json.Json.encodedLength(s.meta())
+            : -1;
+    JsonWriter w = JsonWriter.canonical(metaLength > 0 ? metaLength + 1024 : 4096);
     signed.writeTo(w);
     byte[] canonical = w.toByteArray();
     Signature sig = signer.sign(canonical);
