@@ -108,6 +108,7 @@ public final class RestLoadBenchmark {
       AtomicLong seq = new AtomicLong();
       ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
       ConcurrentLinkedQueue<Long> publishLatencies = new ConcurrentLinkedQueue<>();
+      AtomicLong measuredFrom = new AtomicLong(Long.MIN_VALUE); // tasks accepted before: warm-up
       ConcurrentLinkedQueue<long[]> sampled = new ConcurrentLinkedQueue<>();
       java.util.Map<Long, String> sampledIds = new java.util.concurrent.ConcurrentHashMap<>();
       AtomicLong errors = new AtomicLong();
@@ -142,7 +143,9 @@ public final class RestLoadBenchmark {
                     try {
                       String state = state(http, base, sampledIds.get(s[0]));
                       if (state.equals("SUCCESS")) {
-                        publishLatencies.add(System.nanoTime() - s[1]);
+                        if (s[1] >= measuredFrom.get()) { // not a warm-up task
+                          publishLatencies.add(System.nanoTime() - s[1]);
+                        }
                       } else if (state.equals("FAILURE") || state.equals("ERRORED")) {
                         errors.incrementAndGet();
                       } else {
@@ -183,8 +186,7 @@ public final class RestLoadBenchmark {
         while (server.engine().queueDepth() > 0) {
           Thread.sleep(50);
         }
-        Thread.sleep(10 * pollMs + 500); // the poller sees the last warm-up tasks published
-        publishLatencies.clear();
+        measuredFrom.set(System.nanoTime());
         System.out.printf(Locale.ROOT, "warm-up: %d s at %d req/s, done%n", warmup, rate);
       }
       deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
