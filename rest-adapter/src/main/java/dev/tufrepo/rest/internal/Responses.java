@@ -54,40 +54,28 @@ public final class Responses {
 
   /**
    * A naive datetime as pydantic renders it (no zone): RSTUF's {@code POST /metadata/online}.
-   * Written digit by digit: every accepted request answers with one, and the formatter took a
-   * quarter of the artifact handler's time.
+   * Written by hand (the seconds as {@code expires} writes them): every accepted request answers
+   * with one, and the DateTimeFormatter took a quarter of the artifact handler's time.
    */
   public static String naive(Instant when) {
-    LocalDateTime dt = LocalDateTime.ofEpochSecond(when.getEpochSecond(), 0, ZoneOffset.UTC);
-    int micros = when.getNano() / 1000;
-    int year = dt.getYear();
-    if (year < 0 || year > 9999) {
+    String seconds;
+    try {
+      seconds = dev.tufrepo.model.Expires.format(when); // yyyy-MM-ddTHH:mm:ssZ
+    } catch (IllegalArgumentException e) {
       return naiveFormatted(when); // pydantic's years are 1 to 9999; not a time a server sees
     }
-    char[] out = new char[micros == 0 ? 19 : 26];
-    digits(out, 0, year, 4);
-    out[4] = '-';
-    digits(out, 5, dt.getMonthValue(), 2);
-    out[7] = '-';
-    digits(out, 8, dt.getDayOfMonth(), 2);
-    out[10] = 'T';
-    digits(out, 11, dt.getHour(), 2);
-    out[13] = ':';
-    digits(out, 14, dt.getMinute(), 2);
-    out[16] = ':';
-    digits(out, 17, dt.getSecond(), 2);
-    if (micros != 0) {
-      out[19] = '.';
-      digits(out, 20, micros, 6);
+    int micros = when.getNano() / 1000;
+    if (micros == 0) {
+      return seconds.substring(0, 19);
+    }
+    char[] out = new char[26];
+    seconds.getChars(0, 19, out, 0);
+    out[19] = '.';
+    for (int i = 25; i > 19; i--) {
+      out[i] = (char) ('0' + micros % 10);
+      micros /= 10;
     }
     return new String(out);
-  }
-
-  private static void digits(char[] out, int at, int value, int width) {
-    for (int i = at + width - 1; i >= at; i--) {
-      out[i] = (char) ('0' + value % 10);
-      value /= 10;
-    }
   }
 
   /** {@link #naive} through {@link DateTimeFormatter}, for any year. */
