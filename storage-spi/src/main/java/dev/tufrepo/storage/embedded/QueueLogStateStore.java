@@ -89,9 +89,11 @@ public final class QueueLogStateStore extends ForwardingStateStore {
   private static final int HEADER = RecordFiles.HEADER;
 
   /**
-   * Records up to this size are copied into shared write buffers; larger ones are written as is.
+   * Records up to this size are copied into shared write buffers of at most about this size; larger
+   * ones are written as is. Below half of G1's smallest region (1 MiB) for heaps from 1 GB, so that
+   * no shared buffer is a humongous allocation, even for a group of many requests.
    */
-  private static final int SHARED_BUFFER_BYTES = 1 << 20;
+  private static final int SHARED_BUFFER_BYTES = 256 << 10;
 
   private static final byte BATCH = 1;
   private static final byte TASK_UPDATE = 2;
@@ -591,8 +593,8 @@ public final class QueueLogStateStore extends ForwardingStateStore {
         continue;
       }
       // a run of small records shares one buffer of exactly their size (one write for a group of
-      // requests; a buffer of the maximum size for each group was a 1 MiB array per request group,
-      // which G1 allocates as a humongous object and which started a marking cycle each time)
+      // requests; a buffer of the maximum size for each group, then 1 MiB, was a humongous G1
+      // allocation per request group, which started a marking cycle nearly every time)
       int size = 0;
       int end = i;
       while (end < n

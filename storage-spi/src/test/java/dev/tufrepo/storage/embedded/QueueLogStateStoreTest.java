@@ -101,6 +101,23 @@ class QueueLogStateStoreTest extends StateStoreContract {
   }
 
   @Test
+  void enqueueAll_smallRecordsFillingSeveralSharedBuffers_eachBatchReadBackWholeAfterReopen() {
+    List<dev.tufrepo.storage.TaskSubmission> group = new java.util.ArrayList<>();
+    for (int i = 0; i < 4000; i++) { // about 150 B each: 600 kB, more than two shared buffers
+      group.add(new dev.tufrepo.storage.TaskSubmission(task(i), payload(i)));
+    }
+
+    List<Long> seqs = store.enqueueAll(group);
+    reopen();
+
+    assertEquals(seqs, queuedSeqs());
+    List<QueuedBatch> queued = store.queued(Integer.MAX_VALUE);
+    for (int i = 0; i < group.size(); i++) {
+      assertArrayEquals(payload(i), queued.get(i).payload(), "batch " + i);
+    }
+  }
+
+  @Test
   void reopen_afterPartialDrains_keepsExactlyTheUndrainedBatches_andSeqsKeepGrowing() {
     long a = store.enqueue(task(1), payload(1));
     long b = store.enqueue(task(2), payload(2));
