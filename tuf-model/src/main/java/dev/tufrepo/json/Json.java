@@ -576,7 +576,8 @@ public final class Json {
       while (e.bytes[p] != '"') {
         p += e.bytes[p] == '\\' ? 2 : 1;
       }
-      JsonValue value = JsonParser.parseRange(e.bytes, p + 2, e.end(i)); // after '"' and ':'
+      JsonValue value =
+          JsonParser.parseCanonicalRange(e.bytes, p + 2, e.end(i)); // after '"' and ':'
       return Objects.requireNonNull(decoder.decode(keys[i], value), "decoded value");
     }
 

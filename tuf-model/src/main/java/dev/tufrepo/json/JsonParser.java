@@ -19,6 +19,10 @@ final class JsonParser {
   private final int end;
 
   private final boolean lastKeyWins;
+
+  /** Canonical JSON's strings: control characters stand as they are, not escaped. */
+  private final boolean rawControlCharacters;
+
   private int pos;
   private final Object[] path = new Object[MAX_DEPTH + 1];
   private int depth;
@@ -41,20 +45,32 @@ final class JsonParser {
   }
 
   private JsonParser(byte[] in, int from, int to, boolean lastKeyWins, String[] target) {
+    this(in, from, to, lastKeyWins, target, false);
+  }
+
+  private JsonParser(
+      byte[] in,
+      int from,
+      int to,
+      boolean lastKeyWins,
+      String[] target,
+      boolean rawControlCharacters) {
     this.in = in;
     this.pos = from;
     this.end = to;
     this.lastKeyWins = lastKeyWins;
     this.target = target;
+    this.rawControlCharacters = rawControlCharacters;
   }
 
   /**
-   * Parses the one JSON value in {@code in[from, to)}, as strictly as a whole document (whitespace
-   * around it allowed). Error offsets count from the start of {@code in}.
+   * Parses the one value in {@code in[from, to)} that a canonical writer wrote: as strictly as a
+   * whole document, except that control characters stand unescaped in strings, as canonical JSON
+   * (OLPC) writes them. Error offsets count from the start of {@code in}.
    */
-  static JsonValue parseRange(byte[] in, int from, int to) {
+  static JsonValue parseCanonicalRange(byte[] in, int from, int to) {
     java.util.Objects.checkFromToIndex(from, to, in.length);
-    return new JsonParser(in, from, to, false, null).parseDocument();
+    return new JsonParser(in, from, to, false, null, true).parseDocument();
   }
 
   /**
@@ -280,7 +296,7 @@ final class JsonParser {
         return sb.toString();
       } else if (b == '\\') {
         parseEscape(sb);
-      } else if (b < 0x20) {
+      } else if (b < 0x20 && !rawControlCharacters) {
         throw error(
             "control character " + describe((byte) b) + " must be escaped in a string", pos);
       } else if (b < 0x80) {

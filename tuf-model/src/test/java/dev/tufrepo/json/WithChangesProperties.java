@@ -186,6 +186,17 @@ class WithChangesProperties {
   }
 
   @Test
+  void compact_controlCharactersInValues_readBackAsWritten() {
+    // canonical JSON writes control characters raw; a strict parser would refuse them
+    SortedMap<String, Note> compact =
+        Json.compact(
+            Json.sortedMap(Map.of("a", new Note("line\nnext\u0001"))),
+            WithChangesProperties::decodeNote);
+
+    assertEquals(new Note("line\nnext\u0001"), compact.get("a"));
+  }
+
+  @Test
   void compact_valueThatCannotWriteItself_decodesTheRestAndKeepsEveryValue() {
     SortedMap<String, Note> compact =
         Json.compact(
