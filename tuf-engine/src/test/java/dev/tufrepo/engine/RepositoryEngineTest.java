@@ -454,6 +454,10 @@ class RepositoryEngineTest {
     if (verifyAll) {
       assertThrows(PublishVerificationException.class, engine::publish);
       assertArrayEquals(before, repo.metadata.read("timestamp.json").orElseThrow());
+      // the refused publish wrote its bins before the check; the next one writes them again
+      PublishResult retried = engine.publish();
+      assertEquals(200, retried.added());
+      assertEquals(List.of(), repo.verify().problems());
     } else {
       engine.publish(); // the sample (first bin, then every 64th) misses it, by design
       assertEquals(1, repo.verify().problems().size(), repo.verify().problems().toString());
@@ -476,6 +480,17 @@ class RepositoryEngineTest {
       }
     }
     assertTrue(lastTs >= 5, "timestamp re-signed about daily: " + lastTs);
+  }
+
+  @Test
+  void busyRepository_touchingOneBinAnHour_stillRefreshesEveryOtherBinBeforeItExpires() {
+    bootstrapped(16);
+    for (int hour = 1; hour <= 24 * 5; hour++) {
+      repo.clock.advance(Duration.ofHours(1));
+      engine.submit(ArtifactBatch.add(TestRepository.artifacts("h" + hour, 0, 1)));
+      engine.publish();
+      assertEquals(List.of(), repo.verify().problems(), "hour " + hour);
+    }
   }
 
   @Test

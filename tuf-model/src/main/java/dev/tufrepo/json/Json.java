@@ -187,6 +187,15 @@ public final class Json {
       pos += n;
     }
 
+    /** Appends a member encoded ahead. */
+    void copy(EncodedMember m) {
+      comma();
+      ensure(m.length);
+      System.arraycopy(m.bytes, m.offset, out, pos, m.length);
+      starts[members++] = pos;
+      pos += m.length;
+    }
+
     /** Appends a member encoded now. */
     void encode(String key, JsonWritable value) {
       if (scratch == null) {
@@ -374,7 +383,30 @@ public final class Json {
    */
   public static <V> SortedMap<String, V> withChanges(
       Map<String, ? extends V> base, String[] keys, Object[] values, int count) {
+    return withChanges(base, keys, values, null, count);
+  }
+
+  /**
+   * As {@link #withChanges(Map, String[], Object[], int)}, with the changed members' canonical
+   * bytes encoded ahead where {@code encoded[i]} is not null (see {@link MemberEncoder}): they are
+   * copied instead of encoded again. A member encoded for another key or value object is encoded
+   * again. With every added member encoded ahead, a map without canonical bytes (an empty one) gets
+   * them too, so that writing it copies bytes: encoding the members in the order they arrived, then
+   * copying them into maps in key order, reads each value's objects while they are close together
+   * in memory instead of scattered across a large heap.
+   *
+   * @param encoded members encoded ahead, index for index with {@code keys}; may be null
+   */
+  public static <V> SortedMap<String, V> withChanges(
+      Map<String, ? extends V> base,
+      String[] keys,
+      Object[] values,
+      EncodedMember[] encoded,
+      int count) {
     Objects.checkFromToIndex(0, count, Math.min(keys.length, values.length));
+    if (encoded != null) {
+      Objects.checkFromToIndex(0, count, encoded.length);
+    }
     for (int i = 1; i < count; i++) {
       if (compareCodePoints(keys[i - 1], keys[i]) >= 0) {
         throw new IllegalArgumentException(
@@ -397,6 +429,9 @@ public final class Json {
     Object[] outValues = new Object[outKeys.length];
     // the old map's canonical bytes, when it has them and every new value can write itself
     Encoding oldEncoding = sorted instanceof FrozenSortedMap<?> f ? f.encoding : null;
+    if (oldEncoding == null && oldKeys.length == 0 && allEncoded(keys, values, encoded, count)) {
+      oldEncoding = EMPTY_ENCODING;
+    }
     for (int i = 0; oldEncoding != null && i < count; i++) {
       if (values[i] != null && !(values[i] instanceof JsonWritable)) {
         oldEncoding = null;
@@ -414,9 +449,7 @@ public final class Json {
         oldEncoding == null
             ? null
             : new EncodingBuilder(
-                oldEncoding.length
-                    + count
-                        * (oldKeys.length == 0 ? 256 : oldEncoding.length / oldKeys.length + 16),
+                oldEncoding.length + changedSize(oldEncoding, oldKeys.length, encoded, count),
                 outKeys.length);
     int from = 0; // next old index to copy
     int n = 0;
@@ -435,7 +468,12 @@ public final class Json {
         outKeys[n] = key;
         outValues[n++] = values[i];
         if (encoding != null) {
-          encoding.encode(key, (JsonWritable) values[i]);
+          EncodedMember m = encoded == null ? null : encoded[i];
+          if (m != null && m.key == key && m.value == values[i]) {
+            encoding.copy(m);
+          } else {
+            encoding.encode(key, (JsonWritable) values[i]);
+          }
         }
       }
     }
@@ -456,6 +494,89 @@ public final class Json {
     @SuppressWarnings("unchecked")
     MemberDecoder<? extends V> d = (MemberDecoder<? extends V>) decoder;
     return new FrozenSortedMap<>(k, v, encoding.build(), d); // compact when the base was
+  }
+
+  /** The encoding of the empty object, as the base of a map whose members were encoded ahead. */
+  private static final Encoding EMPTY_ENCODING = new Encoding(new byte[] {'{', '}'}, 2, new int[0]);
+
+  /** Whether every change adds a member encoded ahead for its key and value. */
+  private static boolean allEncoded(
+      String[] keys, Object[] values, EncodedMember[] encoded, int count) {
+    if (encoded == null || count == 0) {
+      return false;
+    }
+    for (int i = 0; i < count; i++) {
+      EncodedMember m = encoded[i];
+      if (m == null || values[i] == null || m.key != keys[i] || m.value != values[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Room for {@code count} changed members: their exact size where encoded ahead, else about the
+   * old members' average (a fixed 256 bytes each made the buffer of a snapshot with thousands of
+   * changes twice its size, past 1 MiB: a G1 humongous object per publish).
+   */
+  private static int changedSize(Encoding old, int oldCount, EncodedMember[] encoded, int count) {
+    int guess = oldCount == 0 ? 256 : old.length / oldCount + 16;
+    long size = 0;
+    for (int i = 0; i < count; i++) {
+      EncodedMember m = encoded == null ? null : encoded[i];
+      size += (m != null ? m.length : guess) + 1;
+    }
+    return (int) Math.min(Integer.MAX_VALUE - 16, size);
+  }
+
+  /**
+   * One object member, {@code "key":value}, in canonical JSON, made by a {@link MemberEncoder} for
+   * {@link #withChanges(Map, String[], Object[], EncodedMember[], int)}. It remembers the key and
+   * value objects it was made from: a map copies its bytes only for those same objects.
+   */
+  public static final class EncodedMember {
+    private final String key;
+    private final Object value;
+    private final byte[] bytes;
+    private final int offset;
+    private final int length;
+
+    private EncodedMember(String key, Object value, byte[] bytes, int offset, int length) {
+      this.key = key;
+      this.value = value;
+      this.bytes = bytes;
+      this.offset = offset;
+      this.length = length;
+    }
+  }
+
+  /**
+   * Encodes members ahead of the maps they go into, appending their bytes to shared chunks of 128
+   * KiB (well below the size G1 allocates outside the young generation). Not thread-safe: one per
+   * thread.
+   */
+  public static final class MemberEncoder {
+    private static final int CHUNK = 128 * 1024;
+    private final JsonWriter scratch = JsonWriter.canonical(512);
+    private byte[] chunk;
+    private int used;
+
+    /** The canonical bytes of member {@code "key":value}; {@code value} must be immutable. */
+    public EncodedMember encode(String key, JsonWritable value) {
+      scratch.reset();
+      scratch.beginObject();
+      scratch.name(key);
+      value.writeTo(scratch);
+      int n = scratch.size() - 1; // without the '{'
+      if (chunk == null || used + n > chunk.length) {
+        chunk = new byte[Math.max(CHUNK, n)];
+        used = 0;
+      }
+      System.arraycopy(scratch.buffer(), 1, chunk, used, n);
+      EncodedMember m = new EncodedMember(key, value, chunk, used, n);
+      used += n;
+      return m;
+    }
   }
 
   static <V> SortedMap<String, V> sortedCopy(SortedMap<String, V> map) {

@@ -106,18 +106,36 @@ class WithChangesProperties {
 
   @Property
   void writeObject_afterRoundsOfChanges_copiedBytesEqualAFreshEncoding(
-      @ForAll("rounds") List<Map<String, String>> rounds, @ForAll boolean encodeBaseFirst) {
-    SortedMap<String, Note> map = Json.sortedMap(Map.of("b", new Note("base")));
+      @ForAll("rounds") List<Map<String, String>> rounds,
+      @ForAll boolean encodeBaseFirst,
+      @ForAll boolean emptyBase,
+      @ForAll boolean encodeAhead) {
+    SortedMap<String, Note> map =
+        emptyBase ? Json.sortedMap(Map.of()) : Json.sortedMap(Map.of("b", new Note("base")));
     if (encodeBaseFirst) {
       written(map, JsonWriter.canonical()); // the base keeps its bytes; later maps copy them
     }
+    Json.MemberEncoder ahead = new Json.MemberEncoder();
+    int changeNo = 0;
     for (Map<String, String> round : rounds) {
       TreeMap<String, String> sorted = new TreeMap<>(Json.CODE_POINT_ORDER);
       sorted.putAll(round);
       String[] keys = sorted.keySet().toArray(new String[0]);
       Object[] values =
           sorted.values().stream().map(t -> t.equals("-") ? null : new Note(t)).toArray();
-      map = Json.withChanges(map, keys, values, keys.length);
+      Json.EncodedMember[] encoded = null;
+      if (encodeAhead) {
+        encoded = new Json.EncodedMember[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+          if (values[i] != null && changeNo++ % 3 != 2) {
+            encoded[i] = ahead.encode(keys[i], (Note) values[i]);
+          } else if (values[i] != null && changeNo % 2 == 0) {
+            // made for another (equal) value object: the map must not copy it
+            encoded[i] = ahead.encode(keys[i], new Note(((Note) values[i]).text() + "!"));
+          }
+        }
+      }
+      map = Json.withChanges(map, keys, values, encoded, keys.length);
 
       assertArrayEquals(encodedFresh(map), written(map, JsonWriter.canonical()));
       assertArrayEquals(encodedFresh(map), written(map, JsonWriter.canonical())); // kept bytes

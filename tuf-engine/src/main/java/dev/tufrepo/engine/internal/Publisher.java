@@ -94,6 +94,19 @@ public final class Publisher {
 
   private record BinWork(String bin, List<Op> ops) {}
 
+  /**
+   * No online delegated role of {@code state} is due for refresh before {@code notBefore} (a lower
+   * bound: a role re-signed since the bound was computed only moved its time later).
+   */
+  private record RefreshBound(RepoState state, Instant notBefore) {}
+
+  /** Forcing only these never forces a delegated role. */
+  private static final Set<String> TOP_LEVEL =
+      Set.of(TufRole.ROOT, TufRole.TARGETS, TufRole.SNAPSHOT, TufRole.TIMESTAMP);
+
+  /** The bound for the state this publisher published last; publishes run one at a time. */
+  private volatile RefreshBound refreshBound;
+
   /** A signed bin: its file and the targets it lists. */
   private record BinDone(String bin, SignedFile<Targets> file, Map<String, TargetFile> targets) {}
 
@@ -212,7 +225,8 @@ public final class Publisher {
       }
     }
     trace.mark("ops");
-    int[] binOf = binIndexes(ops, bins);
+    Json.EncodedMember[] encoded = new Json.EncodedMember[ops.size()];
+    int[] binOf = binIndexes(ops, bins, encoded);
     trace.mark("binIndex");
     int nb = bins.size();
     int[] count = new int[nb];
@@ -235,25 +249,43 @@ public final class Publisher {
     }
     boolean forceAll = force.contains(RepositorySettings.BINS);
     Set<String> forced = force;
+    // Untouched roles are looked at only when one of them may be due or forced: a repository of
+    // 16,384 bins would otherwise name and look up every bin in every publish.
+    RefreshBound bound = refreshBound;
+    boolean scan =
+        bound == null
+            || bound.state != previous
+            || !now.isBefore(bound.notBefore)
+            || state != previous
+            || !TOP_LEVEL.containsAll(force);
+    Instant soonest = scan ? Instant.MAX : bound.notBefore; // of the roles left as they are
     List<BinWork> work = new ArrayList<>();
     int refreshed = 0;
     for (int i = 0; i < nb; i++) {
+      if (!scan && byBin[i] == null) {
+        continue;
+      }
       String bin = bins.name(i);
       Instant expires = state.binExpires().get(bin);
       if (!bins.online(i) || expires == null || roleFiles.containsKey(bin)) {
         continue; // offline roles are signed by their key holders
       }
+      Instant refreshAt = refreshAt(expires, settings.expiration(bin));
       if (byBin[i] != null) {
         work.add(new BinWork(bin, byBin[i]));
-      } else if (forceAll || force.contains(bin) || due(expires, settings.expiration(bin), now)) {
+      } else if (forceAll || force.contains(bin) || !now.isBefore(refreshAt)) {
         work.add(new BinWork(bin, List.of()));
         refreshed++;
+      }
+      if (scan && refreshAt.isBefore(soonest)) {
+        soonest = refreshAt; // a role re-signed below gets a later one: still a lower bound
       }
     }
     // 2. apply each touched bin's changes, in parallel; the new versions are then known
     boolean[] notFound = new boolean[ops.size()];
     List<Applied> applied =
-        parallel(work, w -> apply(state, w, now, forceAll || forced.contains(w.bin), notFound));
+        parallel(
+            work, w -> apply(state, w, now, forceAll || forced.contains(w.bin), notFound, encoded));
     List<Applied> toSign = new ArrayList<>(applied.size());
     for (Applied a : applied) {
       if (a.sign) {
@@ -393,6 +425,7 @@ public final class Publisher {
       RepoState next = state.with(targets, snapshot, timestamp, newBinExpires);
       boolean check = newTimestamp || newRoot != null;
       if (check) {
+        // beside the signing, not during the flush below: measured, the flush is the shorter
         ClientCheck.checkTopLevel(newTimestamp ? previous : null, next, now);
       }
       trace.mark("check");
@@ -443,6 +476,13 @@ public final class Publisher {
       for (BinDone d : done) {
         cache.put(d.bin, d.file.metadata().signed().version(), d.targets);
       }
+      for (Applied a : toSign) {
+        Instant r = refreshAt(newBinExpires.get(a.bin), settings.expiration(a.bin));
+        if (r.isBefore(soonest)) {
+          soonest = r;
+        }
+      }
+      refreshBound = change == null && newRoot == null ? new RefreshBound(next, soonest) : null;
       PublishResult result =
           new PublishResult(
               published,
@@ -513,10 +553,15 @@ public final class Publisher {
   private record Applied(String bin, int version, Map<String, TargetFile> targets, boolean sign) {}
 
   private Applied apply(
-      RepoState state, BinWork w, Instant now, boolean force, boolean[] notFound) {
+      RepoState state,
+      BinWork w,
+      Instant now,
+      boolean force,
+      boolean[] notFound,
+      Json.EncodedMember[] encoded) {
     int version = state.version(w.bin);
     Map<String, TargetFile> base = cache.targets(w.bin, version);
-    Changes changes = changes(base, w.ops, notFound);
+    Changes changes = changes(base, w.ops, notFound, encoded);
     Instant oldExpires = state.binExpires().get(w.bin);
     boolean refresh = force || due(oldExpires, state.settings().expiration(w.bin), now);
     if (!changes.changed && !refresh) {
@@ -525,7 +570,7 @@ public final class Publisher {
     Map<String, TargetFile> next =
         changes.count == 0
             ? base
-            : Json.withChanges(base, changes.paths, changes.values, changes.count);
+            : Json.withChanges(base, changes.paths, changes.values, changes.encoded, changes.count);
     return new Applied(w.bin, version + 1, next, true);
   }
 
@@ -535,7 +580,8 @@ public final class Publisher {
    * after a remove re-adds, and a remove of a path that is absent at that point is reported as not
    * found in {@code notFound}.
    */
-  private record Changes(String[] paths, Object[] values, int count, boolean changed) {}
+  private record Changes(
+      String[] paths, Object[] values, Json.EncodedMember[] encoded, int count, boolean changed) {}
 
   /**
    * Paths in code point order. That is UTF-16 order unless both strings have a char from U+D800 up
@@ -548,24 +594,30 @@ public final class Publisher {
               : Json.CODE_POINT_ORDER.compare(a.path, b.path);
 
   private static Changes changes(
-      Map<String, TargetFile> base, List<Op> binOps, boolean[] notFound) {
+      Map<String, TargetFile> base,
+      List<Op> binOps,
+      boolean[] notFound,
+      Json.EncodedMember[] encodedOps) {
     Op[] ops = binOps.toArray(new Op[0]);
     if (ops.length > 1) {
       java.util.Arrays.sort(ops, BY_PATH); // stable: acceptance order within a path
     }
     String[] paths = new String[ops.length];
     Object[] values = new Object[ops.length];
+    Json.EncodedMember[] encoded = new Json.EncodedMember[ops.length];
     int count = 0;
     boolean changed = false;
     for (int i = 0; i < ops.length; ) {
       String path = ops[i].path;
       TargetFile before = base.get(path);
       TargetFile current = before;
+      Json.EncodedMember member = null;
       for (; i < ops.length && ops[i].path.equals(path); i++) {
         Op op = ops[i];
         if (op.info != null) {
           changed |= !op.info.equals(current);
           current = op.info;
+          member = encodedOps[op.index];
         } else if (current != null) {
           current = null;
           changed = true;
@@ -575,10 +627,11 @@ public final class Publisher {
       }
       if (current != before) {
         paths[count] = path;
+        encoded[count] = current == null ? null : member;
         values[count++] = current;
       }
     }
-    return new Changes(paths, values, count, changed);
+    return new Changes(paths, values, encoded, count, changed);
   }
 
   /** {@code base} with the entries of {@code changes} put in. */
@@ -598,7 +651,13 @@ public final class Publisher {
     return true;
   }
 
-  private int[] binIndexes(List<Op> ops, RoleMap bins) {
+  /**
+   * The role index of each operation (-1: none trusted), and the canonical bytes of each add as a
+   * member of its role ({@code encoded}), made here in acceptance order while the artifacts'
+   * objects lie close together in memory: encoding a bin's new targets later, in path order, read
+   * objects scattered across the heap and took about four times as long.
+   */
+  private int[] binIndexes(List<Op> ops, RoleMap bins, Json.EncodedMember[] encoded) {
     int n = ops.size();
     int[] out = new int[n];
     int chunks = n < 20_000 ? 1 : parallelism * 4;
@@ -609,9 +668,14 @@ public final class Publisher {
     parallel(
         ranges,
         r -> {
+          Json.MemberEncoder members = new Json.MemberEncoder();
           for (int i = r[0]; i < r[1]; i++) {
-            int b = bins.index(ops.get(i).path);
+            Op op = ops.get(i);
+            int b = bins.index(op.path);
             out[i] = b >= 0 && bins.online(b) ? b : -1;
+            if (out[i] >= 0 && op.info != null) {
+              encoded[i] = members.encode(op.path, op.info);
+            }
           }
           return null;
         });
