@@ -27,6 +27,8 @@ cleanup() {
 }
 trap cleanup EXIT
 drop_caches
-java -Xmx4g -Djava.io.tmpdir="$data" \
+# G1's pause goal of `./tufrepo serve` (see there; G1 is the JVM's default collector on 2 cores);
+# a collector or pause goal given as an argument wins
+java -Xmx4g -XX:MaxGCPauseMillis=30 -Djava.io.tmpdir="$data" \
   -Dlogback.configurationFile=rest-adapter/src/test/resources/logback-test.xml \
   "$@" -cp "$cp" dev.tufrepo.rest.bench.RestLoadBenchmark
