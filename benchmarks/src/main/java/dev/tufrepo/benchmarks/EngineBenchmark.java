@@ -73,6 +73,7 @@ public class EngineBenchmark {
     public boolean verifyBins;
 
     Path dir;
+    ThreadCpu cpuBefore; // with -Dtufrepo.bench.threadCpu=true: where the CPU went, per operation
     TestRepository repo;
     RepositoryEngine engine;
 
@@ -120,10 +121,14 @@ public class EngineBenchmark {
       engine.submit(ArtifactBatch.add(TestRepository.artifacts("pkg", 0, 1_000_000)));
       // the previous invocation's repository is garbage now: collect it outside the timed part
       System.gc();
+      cpuBefore = ThreadCpu.ENABLED ? ThreadCpu.snapshot() : null;
     }
 
     @TearDown(Level.Invocation)
     public void tearDown() throws IOException {
+      if (cpuBefore != null) {
+        System.out.println(ThreadCpu.snapshot().since(cpuBefore));
+      }
       close();
     }
   }
@@ -144,6 +149,14 @@ public class EngineBenchmark {
     public void queueThousand() {
       List<Artifact> more = TestRepository.artifacts("more" + round++, 0, 1000);
       engine.submit(ArtifactBatch.add(more));
+      cpuBefore = ThreadCpu.ENABLED ? ThreadCpu.snapshot() : null;
+    }
+
+    @TearDown(Level.Invocation)
+    public void cpuUsed() {
+      if (cpuBefore != null) {
+        System.out.println(ThreadCpu.snapshot().since(cpuBefore));
+      }
     }
 
     @TearDown(Level.Trial)
