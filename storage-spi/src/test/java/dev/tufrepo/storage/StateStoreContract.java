@@ -386,7 +386,8 @@ public abstract class StateStoreContract {
   @Test
   void commitPublish_taskResultsOfEverySize_readBackWholeAfterReopen() {
     List<TaskRecord> tasks = new java.util.ArrayList<>();
-    int[] sizes = {0, 1, 255, 256, 257, 4000, 8191, 8192, 8193, 20_000};
+    // around the in-row limit of H2 (8 KiB) and the JDBC store's stream threshold (64 Ki chars)
+    int[] sizes = {0, 1, 255, 256, 257, 4000, 8191, 8192, 8193, 20_000, 65_530, 65_540, 300_000};
     for (int i = 0; i < sizes.length; i++) {
       String filler = (i % 2 == 0 ? "r" : "\u00e9\u2603").repeat(sizes[i] / (i % 2 == 0 ? 1 : 2));
       tasks.add(task(taskId(100 + i)).withState("SUCCESS", T0, "{\"x\":\"" + filler + "\"}"));

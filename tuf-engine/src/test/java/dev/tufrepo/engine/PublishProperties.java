@@ -45,6 +45,33 @@ class PublishProperties {
         .ofMaxSize(60);
   }
 
+  /**
+   * Characters around the limits of the publisher's path sort keys (U+00FE and up; surrogates
+   * against U+E000..U+FFFF, where code point and UTF-16 order differ), at every position of a key.
+   */
+  private static final String[] TRICKY = {
+    "",
+    "a",
+    "\u00fd",
+    "\u00fe",
+    "\u00ff",
+    "\u0100",
+    "\ue000",
+    "\ud83d\ude00",
+    "\uffff",
+    "ab",
+    "a\u00ff",
+    "\u00ffa",
+    "\ud83d\ude00a"
+  };
+
+  /** Path number {@code n}: plain ones in three directories, and ones with awkward characters. */
+  static String path(int n) {
+    return n % 2 == 0
+        ? "dir" + (n % 3) + "/file-" + n + ".bin"
+        : "x/" + TRICKY[n % TRICKY.length] + TRICKY[(n / 3) % TRICKY.length] + "-" + n;
+  }
+
   @Property(tries = 40)
   void incrementalSnapshot_equalsOneComputedFromScratch(
       @ForAll("steps") List<Step> steps, @ForAll("bitLengths") int bitLength) throws IOException {
@@ -61,7 +88,7 @@ class PublishProperties {
           engine.publish();
           continue;
         }
-        String path = "dir" + (s.n % 3) + "/file-" + s.n + ".bin";
+        String path = path(s.n);
         if (adds.stream().anyMatch(a -> a.path().equals(path)) || removes.contains(path)) {
           flush(engine, adds, removes); // a path once per batch
         }

@@ -277,6 +277,78 @@ class RepositoryEngineTest {
   }
 
   @Test
+  void taskResults_ofMixedBatches_areTheBytesTaskResultWrites() {
+    bootstrapped(4);
+    engine.submit(ArtifactBatch.add(List.of(TestRepository.artifact("old.txt", 1))));
+    engine.publish();
+    String mixed =
+        engine.submit(
+            new ArtifactBatch(
+                List.of(
+                    TestRepository.artifact("b\u00e9/\"q\".txt", 1),
+                    TestRepository.artifact("a.txt", 2)),
+                List.of("old.txt", "missing.txt"),
+                false));
+    String removes = engine.submit(ArtifactBatch.remove(List.of("a.txt", "gone.txt")));
+    String adds = engine.submit(ArtifactBatch.add(List.of(TestRepository.artifact("c.txt", 3))));
+    engine.publish();
+
+    TaskRecord m = engine.task(mixed).orElseThrow();
+    Map<String, dev.tufrepo.json.JsonValue> details = new java.util.HashMap<>();
+    details.put("added_artifacts", strings("b\u00e9/\"q\".txt", "a.txt"));
+    details.put(
+        "artifact_roles",
+        strings(
+            java.util.stream.Stream.of("a.txt", "b\u00e9/\"q\".txt")
+                .map(p -> binOf(p, 4))
+                .distinct()
+                .sorted()
+                .toArray(String[]::new)));
+    details.put("invalid_paths", strings());
+    details.put("deleted_artifacts", strings("old.txt"));
+    details.put("not_found_artifacts", strings("missing.txt"));
+    assertEquals(
+        TaskResult.ok("add_artifacts", m.updated(), "Artifact(s) Added", JsonObject.of(details))
+            .toJsonText(),
+        m.result());
+
+    TaskRecord r = engine.task(removes).orElseThrow();
+    assertEquals(
+        TaskResult.ok(
+                "remove_artifacts",
+                r.updated(),
+                "Artifact(s) removed",
+                JsonObject.of(
+                    Map.of(
+                        "deleted_artifacts", strings("a.txt"),
+                        "not_found_artifacts", strings("gone.txt"))))
+            .toJsonText(),
+        r.result());
+
+    TaskRecord a = engine.task(adds).orElseThrow();
+    assertEquals(
+        TaskResult.ok(
+                "add_artifacts",
+                a.updated(),
+                "Artifact(s) Added",
+                JsonObject.of(
+                    Map.of(
+                        "added_artifacts", strings("c.txt"),
+                        "artifact_roles", strings(binOf("c.txt", 4)),
+                        "invalid_paths", strings())))
+            .toJsonText(),
+        a.result());
+  }
+
+  private static dev.tufrepo.json.JsonArray strings(String... values) {
+    List<dev.tufrepo.json.JsonValue> out = new ArrayList<>();
+    for (String v : values) {
+      out.add(new JsonString(v));
+    }
+    return new dev.tufrepo.json.JsonArray(out);
+  }
+
+  @Test
   void addTaskIdToCustom_putsTheTaskIdInCustom() {
     bootstrapped(2);
     String task =

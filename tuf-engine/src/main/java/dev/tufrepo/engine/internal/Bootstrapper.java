@@ -382,7 +382,7 @@ public final class Bootstrapper {
         new RepoState(settings, root, targetsFile, snapshotFile, timestampFile, binExpires);
     ClientCheck.checkTopLevel(null, next, now);
     for (Map.Entry<String, SignedFile<Targets>> e : roleFiles.entrySet()) {
-      ClientCheck.checkBin(next, e.getKey(), e.getValue(), 0, now, true);
+      ClientCheck.checkBin(next, e.getKey(), e.getValue().metadata(), 0, now, true);
     }
     files.put("1.root.json", rootBytes);
     trace.mark("build+check");

@@ -102,11 +102,10 @@ public final class ClientCheck {
   public static void checkBin(
       RepoState next,
       String bin,
-      SignedFile<Targets> file,
+      Metadata<Targets> md,
       int previousVersion,
       Instant now,
       boolean signature) {
-    Metadata<Targets> md = file.metadata();
     if (signature) {
       verify(() -> next.targets().metadata().signed().verifyDelegate(bin, md));
     }

@@ -7,10 +7,7 @@ import dev.tufrepo.engine.RepositorySettings;
 import dev.tufrepo.engine.TaskResult;
 import dev.tufrepo.engine.TaskStates;
 import dev.tufrepo.json.Json;
-import dev.tufrepo.json.JsonArray;
-import dev.tufrepo.json.JsonObject;
-import dev.tufrepo.json.JsonString;
-import dev.tufrepo.json.JsonValue;
+import dev.tufrepo.json.JsonWriter;
 import dev.tufrepo.model.MetaFile;
 import dev.tufrepo.model.Metadata;
 import dev.tufrepo.model.Root;
@@ -86,13 +83,38 @@ public final class Publisher {
   public record Outcome(RepoState state, PublishResult result, List<TaskRecord> tasks) {}
 
   /** An add or remove, with where its outcome goes. */
-  private record Op(int index, int batch, String path, TargetFile info, boolean plain) {
+  private static final class Op {
+    final int index;
+    final int batch;
+    final String path;
+    final TargetFile info; // null: a remove
+    final boolean plain; // no char from U+D800 up: see BY_PATH
+
+    /** The path's {@link PathOrder#key}; set by {@link #binIndexes}. */
+    long key;
+
+    /** An add's canonical bytes as a member of its bin; set by {@link #binIndexes}. */
+    Json.EncodedMember member;
+
     Op(int index, int batch, String path, TargetFile info) {
-      this(index, batch, path, info, noSurrogateRange(path));
+      this.index = index;
+      this.batch = batch;
+      this.path = path;
+      this.info = info;
+      this.plain = noSurrogateRange(path);
     }
   }
 
-  private record BinWork(String bin, List<Op> ops) {}
+  /** A bin to apply and maybe sign, with its operations at {@code [from, to)} of the grouping. */
+  private record BinWork(String bin, int from, int to) {}
+
+  /**
+   * The operations grouped by bin, each bin's in acceptance order, with their sort keys beside
+   * them: {@code ops[start[b]..start[b + 1])} are bin {@code b}'s. A bin's operations are sorted by
+   * path from these contiguous keys: sorting them by comparing paths read each operation's objects,
+   * scattered across the heap, several times (13% of a 1 M publish's samples).
+   */
+  private record Grouped(Op[] ops, long[] keys, int[] start) {}
 
   /**
    * No online delegated role of {@code state} is due for refresh before {@code notBefore} (a lower
@@ -107,8 +129,12 @@ public final class Publisher {
   /** The bound for the state this publisher published last; publishes run one at a time. */
   private volatile RefreshBound refreshBound;
 
-  /** A signed bin: its file and the targets it lists. */
-  private record BinDone(String bin, SignedFile<Targets> file, Map<String, TargetFile> targets) {}
+  /**
+   * A signed bin: its metadata and the targets it lists. Not its file: the store writes that while
+   * the other bins are signed, and keeping every file of a large publish until it ends made each
+   * young collection copy them (16,384 bins of 1 M targets: 230 MB).
+   */
+  private record BinDone(String bin, Metadata<Targets> metadata, Map<String, TargetFile> targets) {}
 
   /** When {@code role}, with validity {@code period}, is due for re-signing. */
   public Instant refreshAt(Instant expires, Duration period) {
@@ -212,7 +238,11 @@ public final class Publisher {
     RoleMap bins = RoleMap.of(state);
 
     // 1. group the changes by bin, in acceptance order
-    List<Op> ops = new ArrayList<>();
+    int opCount = 0;
+    for (Drained d : drained) {
+      opCount += d.batch().adds().size() + d.batch().removes().size();
+    }
+    List<Op> ops = new ArrayList<>(opCount);
     for (int b = 0; b < drained.size(); b++) {
       Drained d = drained.get(b);
       for (Artifact a : d.batch().adds()) {
@@ -225,28 +255,10 @@ public final class Publisher {
       }
     }
     trace.mark("ops");
-    Json.EncodedMember[] encoded = new Json.EncodedMember[ops.size()];
-    int[] binOf = binIndexes(ops, bins, encoded);
+    int[] binOf = binIndexes(ops, bins);
     trace.mark("binIndex");
     int nb = bins.size();
-    int[] count = new int[nb];
-    for (int b : binOf) {
-      if (b >= 0) {
-        count[b]++;
-      }
-    }
-    @SuppressWarnings("unchecked")
-    List<Op>[] byBin = new List[nb];
-    for (int i = 0; i < ops.size(); i++) {
-      int b = binOf[i];
-      if (b < 0) {
-        continue; // no online role is trusted for this path: reported as invalid
-      }
-      if (byBin[b] == null) {
-        byBin[b] = new ArrayList<>(count[b]);
-      }
-      byBin[b].add(ops.get(i));
-    }
+    Grouped grouped = group(ops, binOf, nb);
     boolean forceAll = force.contains(RepositorySettings.BINS);
     Set<String> forced = force;
     // Untouched roles are looked at only when one of them may be due or forced: a repository of
@@ -261,8 +273,10 @@ public final class Publisher {
     Instant soonest = scan ? Instant.MAX : bound.notBefore; // of the roles left as they are
     List<BinWork> work = new ArrayList<>();
     int refreshed = 0;
+    int[] start = grouped.start;
     for (int i = 0; i < nb; i++) {
-      if (!scan && byBin[i] == null) {
+      boolean touched = start[i + 1] > start[i];
+      if (!scan && !touched) {
         continue;
       }
       String bin = bins.name(i);
@@ -271,10 +285,10 @@ public final class Publisher {
         continue; // offline roles are signed by their key holders
       }
       Instant refreshAt = refreshAt(expires, settings.expiration(bin));
-      if (byBin[i] != null) {
-        work.add(new BinWork(bin, byBin[i]));
+      if (touched) {
+        work.add(new BinWork(bin, start[i], start[i + 1]));
       } else if (forceAll || force.contains(bin) || !now.isBefore(refreshAt)) {
-        work.add(new BinWork(bin, List.of()));
+        work.add(new BinWork(bin, 0, 0));
         refreshed++;
       }
       if (scan && refreshAt.isBefore(soonest)) {
@@ -285,7 +299,7 @@ public final class Publisher {
     boolean[] notFound = new boolean[ops.size()];
     List<Applied> applied =
         parallel(
-            work, w -> apply(state, w, now, forceAll || forced.contains(w.bin), notFound, encoded));
+            work, w -> apply(state, w, now, forceAll || forced.contains(w.bin), notFound, grouped));
     List<Applied> toSign = new ArrayList<>(applied.size());
     for (Applied a : applied) {
       if (a.sign) {
@@ -316,7 +330,7 @@ public final class Publisher {
               if (n % 1024 == 0 || n == total) {
                 listener.progress("sign bins", n, total);
               }
-              return new BinDone(a.bin, file, a.targets);
+              return new BinDone(a.bin, file.metadata(), a.targets);
             });
     // 4-6 on this thread; on any failure, wait for the signing before the group closes
     try {
@@ -436,12 +450,18 @@ public final class Publisher {
       trace.mark("bins");
       if (check) {
         for (BinDone d : done) {
-          ClientCheck.checkBin(next, d.bin, d.file, state.version(d.bin), now, next.bins() == null);
+          ClientCheck.checkBin(
+              next, d.bin, d.metadata, state.version(d.bin), now, next.bins() == null);
         }
         for (Map.Entry<String, SignedFile<Targets>> e : roleFiles.entrySet()) {
           MetaFile before = prevSnap.meta().get(e.getKey() + ".json");
           ClientCheck.checkBin(
-              next, e.getKey(), e.getValue(), before == null ? 0 : before.version(), now, true);
+              next,
+              e.getKey(),
+              e.getValue().metadata(),
+              before == null ? 0 : before.version(),
+              now,
+              true);
         }
       }
 
@@ -463,18 +483,22 @@ public final class Publisher {
       try {
         stateStore.commitPublish(
             new PublishCommit(fencingToken, versions, seqs, results.tasks, settingValues),
-            () -> join(durable));
+            () -> {
+              trace.mark("stateWrite");
+              join(durable);
+              trace.mark("filesDurable");
+            });
       } finally {
         durable.handle((ok, failure) -> null).join(); // the group must not close during its flush
       }
-      trace.mark("write+commit");
+      trace.mark("stateCommit");
       if (newTimestamp) {
         metadataStore.writeTimestamp(timestamp.bytes());
       }
       trace.mark("timestamp");
       trace.done();
       for (BinDone d : done) {
-        cache.put(d.bin, d.file.metadata().signed().version(), d.targets);
+        cache.put(d.bin, d.metadata.signed().version(), d.targets);
       }
       for (Applied a : toSign) {
         Instant r = refreshAt(newBinExpires.get(a.bin), settings.expiration(a.bin));
@@ -553,15 +577,10 @@ public final class Publisher {
   private record Applied(String bin, int version, Map<String, TargetFile> targets, boolean sign) {}
 
   private Applied apply(
-      RepoState state,
-      BinWork w,
-      Instant now,
-      boolean force,
-      boolean[] notFound,
-      Json.EncodedMember[] encoded) {
+      RepoState state, BinWork w, Instant now, boolean force, boolean[] notFound, Grouped grouped) {
     int version = state.version(w.bin);
     Map<String, TargetFile> base = cache.targets(w.bin, version);
-    Changes changes = changes(base, w.ops, notFound, encoded);
+    Changes changes = changes(base, sortedByPath(grouped, w.from, w.to), notFound);
     Instant oldExpires = state.binExpires().get(w.bin);
     boolean refresh = force || due(oldExpires, state.settings().expiration(w.bin), now);
     if (!changes.changed && !refresh) {
@@ -593,15 +612,47 @@ public final class Publisher {
               ? a.path.compareTo(b.path)
               : Json.CODE_POINT_ORDER.compare(a.path, b.path);
 
-  private static Changes changes(
-      Map<String, TargetFile> base,
-      List<Op> binOps,
-      boolean[] notFound,
-      Json.EncodedMember[] encodedOps) {
-    Op[] ops = binOps.toArray(new Op[0]);
-    if (ops.length > 1) {
-      java.util.Arrays.sort(ops, BY_PATH); // stable: acceptance order within a path
+  /**
+   * A bin's operations (the grouping's {@code [from, to)}) sorted by path, in acceptance order
+   * within a path. Sorted by their keys, with their place in the bin in the low 24 bits so that
+   * equal keys keep acceptance order; only runs of equal keys (paths that agree in the key's
+   * characters) compare the paths themselves.
+   */
+  private static Op[] sortedByPath(Grouped g, int from, int to) {
+    int n = to - from;
+    Op[] out = new Op[n];
+    if (n <= 1 || n > 1 << 24) {
+      System.arraycopy(g.ops, from, out, 0, n);
+      if (n > 1) {
+        java.util.Arrays.sort(out, BY_PATH); // stable: acceptance order within a path
+      }
+      return out;
     }
+    long[] order = new long[n];
+    for (int j = 0; j < n; j++) {
+      // keys are unsigned 40-bit: flipping the sign bit makes the signed sort an unsigned one
+      order[j] = (g.keys[from + j] << 24 | j) ^ Long.MIN_VALUE;
+    }
+    java.util.Arrays.sort(order);
+    for (int j = 0; j < n; j++) {
+      out[j] = g.ops[from + (int) (order[j] & 0xFF_FFFF)];
+    }
+    for (int j = 0; j < n; ) {
+      long key = order[j] >>> 24;
+      int end = j + 1;
+      while (end < n && order[end] >>> 24 == key) {
+        end++;
+      }
+      if (end - j > 1) {
+        java.util.Arrays.sort(out, j, end, BY_PATH); // stable
+      }
+      j = end;
+    }
+    return out;
+  }
+
+  private static Changes changes(Map<String, TargetFile> base, Op[] ops, boolean[] notFound) {
+    boolean empty = base.isEmpty();
     String[] paths = new String[ops.length];
     Object[] values = new Object[ops.length];
     Json.EncodedMember[] encoded = new Json.EncodedMember[ops.length];
@@ -609,15 +660,18 @@ public final class Publisher {
     boolean changed = false;
     for (int i = 0; i < ops.length; ) {
       String path = ops[i].path;
-      TargetFile before = base.get(path);
+      long key = ops[i].key;
+      TargetFile before = empty ? null : base.get(path);
       TargetFile current = before;
       Json.EncodedMember member = null;
-      for (; i < ops.length && ops[i].path.equals(path); i++) {
+      // a different key is a different path, without reading either
+      for (; i < ops.length && ops[i].key == key && ops[i].path.equals(path); i++) {
         Op op = ops[i];
         if (op.info != null) {
           changed |= !op.info.equals(current);
           current = op.info;
-          member = encodedOps[op.index];
+          member = op.member;
+          op.member = null; // the bin copies it; a collection during the signing may drop it
         } else if (current != null) {
           current = null;
           changed = true;
@@ -652,34 +706,94 @@ public final class Publisher {
   }
 
   /**
-   * The role index of each operation (-1: none trusted), and the canonical bytes of each add as a
-   * member of its role ({@code encoded}), made here in acceptance order while the artifacts'
-   * objects lie close together in memory: encoding a bin's new targets later, in path order, read
-   * objects scattered across the heap and took about four times as long.
+   * The role index of each operation (-1: none trusted). Also sets each operation's {@link Op#key}
+   * and each add's {@link Op#member}, its canonical bytes as a member of its role, made here in
+   * acceptance order while the artifacts' objects lie close together in memory: encoding a bin's
+   * new targets later, in path order, read objects scattered across the heap and took about four
+   * times as long.
    */
-  private int[] binIndexes(List<Op> ops, RoleMap bins, Json.EncodedMember[] encoded) {
+  private int[] binIndexes(List<Op> ops, RoleMap bins) {
     int n = ops.size();
     int[] out = new int[n];
+    if (n == 0) {
+      return out;
+    }
+    // the keys start after a prefix that a sample of the paths share; each chunk checks that its
+    // paths share it too, and the keys are made again after a shorter prefix if one does not
+    String reference = ops.get(0).path;
+    int sampled = reference.length();
+    for (int k = 1; k <= 64; k++) {
+      sampled =
+          PathOrder.commonPrefix(reference, ops.get((int) ((long) (n - 1) * k / 64)).path, sampled);
+    }
+    int assumed = sampled;
     int chunks = n < 20_000 ? 1 : parallelism * 4;
     List<int[]> ranges = new ArrayList<>();
     for (int c = 0; c < chunks; c++) {
       ranges.add(new int[] {(int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks)});
     }
-    parallel(
-        ranges,
-        r -> {
-          Json.MemberEncoder members = new Json.MemberEncoder();
-          for (int i = r[0]; i < r[1]; i++) {
-            Op op = ops.get(i);
-            int b = bins.index(op.path);
-            out[i] = b >= 0 && bins.online(b) ? b : -1;
-            if (out[i] >= 0 && op.info != null) {
-              encoded[i] = members.encode(op.path, op.info);
+    List<Integer> shared =
+        parallel(
+            ranges,
+            r -> {
+              Json.MemberEncoder members = new Json.MemberEncoder();
+              int prefix = assumed;
+              for (int i = r[0]; i < r[1]; i++) {
+                Op op = ops.get(i);
+                int b = bins.index(op.path);
+                out[i] = b >= 0 && bins.online(b) ? b : -1;
+                if (out[i] >= 0 && op.info != null) {
+                  op.member = members.encode(op.path, op.info);
+                }
+                prefix = PathOrder.commonPrefix(reference, op.path, prefix);
+                op.key = PathOrder.key(op.path, assumed);
+              }
+              return prefix;
+            });
+    int prefix = assumed;
+    for (int p : shared) {
+      prefix = Math.min(prefix, p);
+    }
+    if (prefix < assumed) {
+      int from = prefix;
+      parallel(
+          ranges,
+          r -> {
+            for (int i = r[0]; i < r[1]; i++) {
+              Op op = ops.get(i);
+              op.key = PathOrder.key(op.path, from);
             }
-          }
-          return null;
-        });
+            return null;
+          });
+    }
     return out;
+  }
+
+  /** The operations that have a role, grouped by it (a counting sort, acceptance order kept). */
+  private static Grouped group(List<Op> ops, int[] binOf, int nb) {
+    int[] start = new int[nb + 1];
+    for (int b : binOf) {
+      if (b >= 0) {
+        start[b + 1]++;
+      }
+    }
+    for (int b = 0; b < nb; b++) {
+      start[b + 1] += start[b];
+    }
+    int[] next = java.util.Arrays.copyOf(start, nb);
+    Op[] grouped = new Op[start[nb]];
+    long[] keys = new long[start[nb]];
+    for (int i = 0; i < binOf.length; i++) {
+      int b = binOf[i];
+      if (b < 0) {
+        continue; // no online role is trusted for this path: reported as invalid
+      }
+      Op op = ops.get(i);
+      int p = next[b]++;
+      grouped[p] = op;
+      keys[p] = op.key;
+    }
+    return new Grouped(grouped, keys, start);
   }
 
   /** Runs {@code f} over {@code items} on the executor, in about 4 x parallelism chunks. */
@@ -756,6 +870,19 @@ public final class Publisher {
     return (int) Math.min(512 + pathChars + roles.cardinality() * 16L, Integer.MAX_VALUE - 64);
   }
 
+  /** What became of an operation, as a task result reports it. */
+  private static final byte ADDED = 0;
+
+  private static final byte INVALID = 1;
+  private static final byte DELETED = 2;
+  private static final byte NOT_FOUND = 3;
+
+  /**
+   * The task results, in RSTUF's shape (the bytes {@link TaskResult#toJson()} writes), written
+   * straight from the operations: a batch's operations lie together in {@code ops}, adds then
+   * removes. Lists of a million JSON strings, sorted maps and a second pass over them cost the
+   * publishing thread as much as the rest of its work did.
+   */
   private static Results results(
       List<Drained> drained,
       List<Op> ops,
@@ -764,78 +891,85 @@ public final class Publisher {
       boolean[] notFound,
       Instant now) {
     int n = drained.size();
-    List<List<JsonValue>> added = new ArrayList<>(n);
-    List<List<JsonValue>> deleted = new ArrayList<>(n);
-    List<List<JsonValue>> missing = new ArrayList<>(n);
-    List<java.util.BitSet> roles = new ArrayList<>(n); // role indexes: names sort like indexes
-    List<List<JsonValue>> invalid = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      invalid.add(new ArrayList<>());
-      added.add(new ArrayList<>());
-      deleted.add(new ArrayList<>());
-      missing.add(new ArrayList<>());
-      roles.add(new java.util.BitSet());
-    }
-    int a = 0;
-    int r = 0;
-    int nf = 0;
-    long[] textSize = new long[n]; // the paths' share of each result's JSON, to size its buffer
-    for (int i = 0; i < ops.size(); i++) {
-      Op op = ops.get(i);
-      JsonString path = new JsonString(op.path);
-      textSize[op.batch] += op.path.length() + 3;
-      if (op.info != null && binOf[i] < 0) {
-        invalid.get(op.batch).add(path);
-      } else if (op.info != null) {
-        added.get(op.batch).add(path);
-        roles.get(op.batch).set(binOf[i]);
-        a++;
-      } else if (notFound[i] || binOf[i] < 0) {
-        missing.get(op.batch).add(path);
-        nf++;
-      } else {
-        deleted.get(op.batch).add(path);
-        r++;
-      }
-    }
+    int[] total = new int[4];
+    byte[] kind = new byte[ops.size()];
     List<TaskRecord> tasks = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      Drained d = drained.get(i);
-      String name = d.batch().taskName();
-      TaskResult result;
-      if (name.equals("remove_artifacts")) {
-        result =
-            TaskResult.ok(
-                name,
-                now,
-                "Artifact(s) removed",
-                JsonObject.of(
-                    Map.of(
-                        "deleted_artifacts", new JsonArray(deleted.get(i)),
-                        "not_found_artifacts", new JsonArray(missing.get(i)))));
-      } else {
-        List<JsonValue> roleNames = new ArrayList<>();
-        roles.get(i).stream().forEach(b -> roleNames.add(new JsonString(bins.name(b))));
-        Map<String, JsonValue> details = new HashMap<>();
-        details.put("added_artifacts", new JsonArray(added.get(i)));
-        details.put("invalid_paths", new JsonArray(invalid.get(i)));
-        details.put("artifact_roles", new JsonArray(roleNames));
-        if (!d.batch().removes().isEmpty()) {
-          details.put("deleted_artifacts", new JsonArray(deleted.get(i)));
-          details.put("not_found_artifacts", new JsonArray(missing.get(i)));
+    String when = now.toString();
+    int from = 0;
+    for (int b = 0; b < n; b++) {
+      Drained d = drained.get(b);
+      int to = from + d.batch().adds().size() + d.batch().removes().size();
+      int[] count = new int[4];
+      long pathChars = 0;
+      java.util.BitSet roles = new java.util.BitSet(); // role indexes: names sort like indexes
+      for (int i = from; i < to; i++) {
+        Op op = ops.get(i);
+        byte k;
+        if (op.info != null) {
+          k = binOf[i] < 0 ? INVALID : ADDED;
+          if (k == ADDED) {
+            roles.set(binOf[i]);
+          }
+        } else {
+          k = notFound[i] || binOf[i] < 0 ? NOT_FOUND : DELETED;
         }
-        result = TaskResult.ok(name, now, "Artifact(s) Added", JsonObject.of(details));
+        kind[i] = k;
+        count[k]++;
+        pathChars += op.path.length() + 3;
       }
+      String name = d.batch().taskName();
+      JsonWriter w = JsonWriter.json(resultSize(pathChars, roles));
+      w.beginObject().name("details").beginObject();
+      String message;
+      if (name.equals("remove_artifacts")) {
+        message = "Artifact(s) removed";
+        paths(w.name("deleted_artifacts"), ops, kind, DELETED, from, to);
+        paths(w.name("not_found_artifacts"), ops, kind, NOT_FOUND, from, to);
+      } else {
+        message = "Artifact(s) Added";
+        paths(w.name("added_artifacts"), ops, kind, ADDED, from, to);
+        w.name("artifact_roles").beginArray();
+        roles.stream().forEach(r -> w.value(bins.name(r)));
+        w.endArray();
+        boolean removes = !d.batch().removes().isEmpty();
+        if (removes) {
+          paths(w.name("deleted_artifacts"), ops, kind, DELETED, from, to);
+        }
+        paths(w.name("invalid_paths"), ops, kind, INVALID, from, to);
+        if (removes) {
+          paths(w.name("not_found_artifacts"), ops, kind, NOT_FOUND, from, to);
+        }
+      }
+      w.endObject();
+      w.name("error").nullValue();
+      w.name("last_update").value(when);
+      w.name("message").value(message);
+      w.name("status").value(true);
+      w.name("task").value(name);
+      w.endObject();
       tasks.add(
           new TaskRecord(
               d.taskId(),
               name,
               TaskStates.SUCCESS,
               now,
-              new String(
-                  Json.write(result.toJson(), resultSize(textSize[i], roles.get(i))),
-                  StandardCharsets.UTF_8)));
+              new String(w.toByteArray(), StandardCharsets.UTF_8)));
+      for (int k = 0; k < 4; k++) {
+        total[k] += count[k];
+      }
+      from = to;
     }
-    return new Results(tasks, a, r, nf);
+    return new Results(tasks, total[ADDED], total[DELETED], total[NOT_FOUND]);
+  }
+
+  /** The paths of the operations in {@code [from, to)} of kind {@code k}, as a JSON array. */
+  private static void paths(JsonWriter w, List<Op> ops, byte[] kind, byte k, int from, int to) {
+    w.beginArray();
+    for (int i = from; i < to; i++) {
+      if (kind[i] == k) {
+        w.value(ops.get(i).path);
+      }
+    }
+    w.endArray();
   }
 }
