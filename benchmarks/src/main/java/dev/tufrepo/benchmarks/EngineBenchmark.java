@@ -39,7 +39,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code RepositoryEngine.Builder.verifyBinSignatures(false)}); {@code -p verifyBins=true} verifies
  * every one. The +1,000 benchmark warms up for 150 publishes and measures a long-running service:
  * the JIT compiler keeps compiling (much of it H2 and its SQL parser) for the first hundred or so;
- * after 40 publishes it still took 35-50 ms of CPU per publish, after 250 about 9 ms.
+ * after 40 publishes it still took 35-50 ms of CPU per publish, after 250 about 9 ms. The 1 M
+ * publish warms up for five: with {@code -Dtufrepo.bench.threadCpu=true}, the compiler threads
+ * still took 2.1-2.4 s of CPU during the third and 0.4-0.7 s during the fifth, against 4-5 s for
+ * the whole publish; a service that has run publishes of any size has this code compiled.
  *
  * <p>Run it through {@code benchmarks/engine.sh}, which keeps every repository until the run ends
  * ({@code -Dtufrepo.bench.keepData=true}) and then deletes them. Deleting a repository right after
@@ -53,9 +56,11 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
+// jvmArgs, not jvmArgsAppend: -jvmArgsAppend on the command line (-Dtufrepo.trace=true, say) would
+// replace these instead of adding to them
 @Fork(
     value = 1,
-    jvmArgsAppend = {"-Xmx6g", "-Xms6g", "-XX:+AlwaysPreTouch"})
+    jvmArgs = {"-Xmx6g", "-Xms6g", "-XX:+AlwaysPreTouch"})
 public class EngineBenchmark {
 
   static final int BINS = 16_384;
@@ -173,7 +178,7 @@ public class EngineBenchmark {
   }
 
   @Benchmark
-  @Warmup(iterations = 2)
+  @Warmup(iterations = 5)
   @Measurement(iterations = 3)
   public PublishResult publishMillionInto16384Bins(MillionQueued s) {
     return s.engine.publish();

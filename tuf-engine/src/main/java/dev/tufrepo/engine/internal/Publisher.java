@@ -718,15 +718,8 @@ public final class Publisher {
     if (n == 0) {
       return out;
     }
-    // the keys start after a prefix that a sample of the paths share; each chunk checks that its
-    // paths share it too, and the keys are made again after a shorter prefix if one does not
+    // the keys start after the prefix that every path shares
     String reference = ops.get(0).path;
-    int sampled = reference.length();
-    for (int k = 1; k <= 64; k++) {
-      sampled =
-          PathOrder.commonPrefix(reference, ops.get((int) ((long) (n - 1) * k / 64)).path, sampled);
-    }
-    int assumed = sampled;
     int chunks = n < 20_000 ? 1 : parallelism * 4;
     List<int[]> ranges = new ArrayList<>();
     for (int c = 0; c < chunks; c++) {
@@ -737,7 +730,7 @@ public final class Publisher {
             ranges,
             r -> {
               Json.MemberEncoder members = new Json.MemberEncoder();
-              int prefix = assumed;
+              int prefix = reference.length();
               for (int i = r[0]; i < r[1]; i++) {
                 Op op = ops.get(i);
                 int b = bins.index(op.path);
@@ -746,26 +739,23 @@ public final class Publisher {
                   op.member = members.encode(op.path, op.info);
                 }
                 prefix = PathOrder.commonPrefix(reference, op.path, prefix);
-                op.key = PathOrder.key(op.path, assumed);
               }
               return prefix;
             });
-    int prefix = assumed;
+    int prefix = reference.length();
     for (int p : shared) {
       prefix = Math.min(prefix, p);
     }
-    if (prefix < assumed) {
-      int from = prefix;
-      parallel(
-          ranges,
-          r -> {
-            for (int i = r[0]; i < r[1]; i++) {
-              Op op = ops.get(i);
-              op.key = PathOrder.key(op.path, from);
-            }
-            return null;
-          });
-    }
+    int from = prefix;
+    parallel(
+        ranges,
+        r -> {
+          for (int i = r[0]; i < r[1]; i++) {
+            Op op = ops.get(i);
+            op.key = PathOrder.key(op.path, from);
+          }
+          return null;
+        });
     return out;
   }
 
