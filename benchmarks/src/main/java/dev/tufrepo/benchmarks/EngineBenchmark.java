@@ -41,8 +41,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * the JIT compiler keeps compiling (much of it H2 and its SQL parser) for the first hundred or so;
  * after 40 publishes it still took 35-50 ms of CPU per publish, after 250 about 9 ms. The 1 M
  * publish warms up for five: with {@code -Dtufrepo.bench.threadCpu=true}, the compiler threads
- * still took 2.1-2.4 s of CPU during the third and 0.4-0.7 s during the fifth, against 4-5 s for
- * the whole publish; a service that has run publishes of any size has this code compiled.
+ * still took 0.7-2.4 s of CPU during the third and fourth, against 3.5-5 s for the whole publish,
+ * and under 0.2 s from the fifth or sixth on; a service that has run publishes of any size has this
+ * code compiled.
  *
  * <p>Run it through {@code benchmarks/engine.sh}, which keeps every repository until the run ends
  * ({@code -Dtufrepo.bench.keepData=true}) and then deletes them. Deleting a repository right after
