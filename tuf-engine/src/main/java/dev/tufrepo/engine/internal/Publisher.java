@@ -889,7 +889,6 @@ public final class Publisher {
     for (int b = 0; b < n; b++) {
       Drained d = drained.get(b);
       int to = from + d.batch().adds().size() + d.batch().removes().size();
-      int[] count = new int[4];
       long pathChars = 0;
       java.util.BitSet roles = new java.util.BitSet(); // role indexes: names sort like indexes
       for (int i = from; i < to; i++) {
@@ -904,7 +903,7 @@ public final class Publisher {
           k = notFound[i] || binOf[i] < 0 ? NOT_FOUND : DELETED;
         }
         kind[i] = k;
-        count[k]++;
+        total[k]++;
         pathChars += op.path.length() + 3;
       }
       String name = d.batch().taskName();
@@ -944,9 +943,6 @@ public final class Publisher {
               TaskStates.SUCCESS,
               now,
               new String(w.toByteArray(), StandardCharsets.UTF_8)));
-      for (int k = 0; k < 4; k++) {
-        total[k] += count[k];
-      }
       from = to;
     }
     return new Results(tasks, total[ADDED], total[DELETED], total[NOT_FOUND]);
