@@ -1,5 +1,7 @@
 package dev.tufrepo.model;
 
+import dev.tufrepo.json.JsonNumber;
+import dev.tufrepo.json.JsonObject;
 import dev.tufrepo.json.JsonValue;
 import dev.tufrepo.json.JsonWritable;
 import dev.tufrepo.json.JsonWriter;
@@ -39,6 +41,23 @@ public record MetaFile(
 
   public MetaFile withVersion(int newVersion) {
     return new MetaFile(newVersion, length, hashes, unrecognized);
+  }
+
+  /**
+   * The entry {@code json} holds when it is exactly {@code {"version": N}} with N at least 1, the
+   * shape of every bin's entry in a snapshot; null for any other shape, which {@link #fromJson}
+   * then reads and reports member by member. Reading a snapshot of 16,384 bins this way skips a
+   * field reader and the JSON path of each entry.
+   */
+  static MetaFile versionOnly(JsonValue json) {
+    if (json instanceof JsonObject o
+        && o.members().size() == 1
+        && o.members().get("version") instanceof JsonNumber n
+        && n.value() >= 1
+        && n.value() <= Integer.MAX_VALUE) {
+      return of((int) n.value());
+    }
+    return null;
   }
 
   static MetaFile fromJson(JsonValue json, String path) {

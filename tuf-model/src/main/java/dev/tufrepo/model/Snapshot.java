@@ -52,7 +52,10 @@ public record Snapshot(
     Fields metaField = f.object("meta");
     Json.SortedMapBuilder<MetaFile> meta = new Json.SortedMapBuilder<>(metaField.members().size());
     for (Map.Entry<String, JsonValue> e : metaField.members().entrySet()) {
-      meta.put(e.getKey(), MetaFile.fromJson(e.getValue(), metaField.path(e.getKey())));
+      MetaFile entry = MetaFile.versionOnly(e.getValue());
+      meta.put(
+          e.getKey(),
+          entry != null ? entry : MetaFile.fromJson(e.getValue(), metaField.path(e.getKey())));
     }
     Map<String, JsonValue> rest = f.unrecognized();
     Map<String, MetaFile> frozen = meta.build();

@@ -195,4 +195,47 @@ class MetadataParsingTest {
     String json = root("1", "1", "\"2030-01-01T00:00:00Z\"").replace("1.0.31", "2.0.0");
     assertEquals("signed.spec_version", formatError(json).path());
   }
+
+  private static String snapshot(String binEntry) {
+    return "{\"signatures\":[],\"signed\":{\"_type\":\"snapshot\",\"spec_version\":\"1.0.31\","
+        + "\"version\":3,\"expires\":\"2030-01-01T00:00:00Z\",\"meta\":{\"bins-0.json\":"
+        + binEntry
+        + ",\"targets.json\":{\"version\":1}}}}";
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"version\":7}|7|",
+        "{\"version\":2147483647}|2147483647|",
+        "{\"length\":12,\"version\":7}|7|12",
+        "{\"hashes\":{\"sha256\":\"ab\"},\"version\":7}|7|",
+        "{\"version\":7,\"x-note\":1}|7|"
+      })
+  void snapshotMetaEntries_ofEveryShape_parseToTheirFields(String entry, int version, Long length) {
+    MetaFile parsed =
+        Metadata.parseSnapshot(snapshot(entry).getBytes(StandardCharsets.UTF_8))
+            .signed()
+            .meta()
+            .get("bins-0.json");
+    assertEquals(version, parsed.version());
+    assertEquals(length, parsed.length());
+    assertEquals(entry, new String(parsed.toCanonicalJson(), StandardCharsets.UTF_8));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"version\":0}|signed.meta[\"bins-0.json\"].version: must be >= 1",
+        "{\"version\":-1}|signed.meta[\"bins-0.json\"].version: must be >= 1",
+        "{\"version\":2147483648}|signed.meta[\"bins-0.json\"].version: must be <= 2147483647",
+        "{\"version\":\"7\"}|signed.meta[\"bins-0.json\"].version: must be an integer, not string",
+        "{}|signed.meta[\"bins-0.json\"].version: required field is missing",
+        "7|signed.meta[\"bins-0.json\"]: must be an object, not integer"
+      })
+  void badSnapshotMetaEntry_isRejectedWithItsPath(String entry, String message) {
+    assertEquals(message, formatError(snapshot(entry)).getMessage());
+  }
 }
