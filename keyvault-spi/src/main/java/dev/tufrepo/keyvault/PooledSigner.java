@@ -66,10 +66,24 @@ public final class PooledSigner implements Signer, AutoCloseable {
    */
   @Override
   public Signature sign(byte[] message) {
+    return sign(message, 0, message.length);
+  }
+
+  /**
+   * Signs {@code message[offset, offset+length)} with a borrowed instance, which reads the range in
+   * place if it can.
+   *
+   * @throws IndexOutOfBoundsException if the range is not inside {@code message} (nothing is
+   *     borrowed)
+   * @throws KeyVaultException as {@link #sign(byte[])}
+   */
+  @Override
+  public Signature sign(byte[] message, int offset, int length) {
+    java.util.Objects.checkFromIndexSize(offset, length, message.length);
     Slot slot = borrow();
     boolean ok = false;
     try {
-      Signature signature = slot.signer().sign(message);
+      Signature signature = slot.signer().sign(message, offset, length);
       ok = true;
       return signature;
     } catch (TufException e) {

@@ -77,6 +77,39 @@ class PooledSignerTest {
   }
 
   @Test
+  void signRange_passesTheRangeToTheInstance_andChecksItBeforeBorrowing() {
+    List<String> calls = new ArrayList<>();
+    Signer ranged =
+        new Signer() {
+          @Override
+          public Signature sign(byte[] message) {
+            calls.add("whole " + message.length);
+            return new Signature("k", new byte[] {1});
+          }
+
+          @Override
+          public Signature sign(byte[] message, int offset, int length) {
+            calls.add("range " + offset + "+" + length);
+            return new Signature("k", new byte[] {2});
+          }
+        };
+    AtomicInteger made = new AtomicInteger();
+    try (PooledSigner signer =
+        PooledSigner.builder(
+                () -> {
+                  made.incrementAndGet();
+                  return ranged;
+                })
+            .build()) {
+      assertEquals(new Signature("k", new byte[] {2}), signer.sign(new byte[10], 2, 5));
+      assertEquals(new Signature("k", new byte[] {2}), signer.sign(new byte[4]));
+      assertThrows(IndexOutOfBoundsException.class, () -> signer.sign(new byte[4], 2, 5));
+    }
+    assertEquals(List.of("range 2+5", "range 0+4"), calls);
+    assertEquals(1, made.get(), "one instance served every call");
+  }
+
+  @Test
   void sign_noFreeInstanceWithinTheTimeout_failsWithKeyVaultException() throws Exception {
     CountDownLatch signing = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);

@@ -193,8 +193,12 @@ public final class JsonWriter {
     len += n;
   }
 
-  /** The buffer; its first {@link #size()} bytes are what was written. Package-private. */
-  byte[] buffer() {
+  /**
+   * The writer's own buffer, not a copy: its first {@link #size()} bytes are what was written. For
+   * a caller that signs or copies the bytes in place; it must not change them, and must not use the
+   * array after the next write or {@link #reset()}, which may change or replace it.
+   */
+  public byte[] buffer() {
     return buf;
   }
 

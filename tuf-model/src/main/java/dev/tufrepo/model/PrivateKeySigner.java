@@ -184,6 +184,13 @@ public final class PrivateKeySigner implements Signer {
     return new Signature(keyid, signRaw(message, 0, message.length));
   }
 
+  /** Signs the range in place, without copying it. */
+  @Override
+  public Signature sign(byte[] message, int offset, int length) {
+    java.util.Objects.checkFromIndexSize(offset, length, message.length);
+    return new Signature(keyid, signRaw(message, offset, length));
+  }
+
   /** The raw signature bytes over {@code message[offset, offset+length)}. */
   public byte[] signRaw(byte[] message, int offset, int length) {
     switch (scheme) {

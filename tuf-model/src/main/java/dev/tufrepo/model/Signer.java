@@ -12,4 +12,19 @@ public interface Signer {
    * @return the signature entry: this key's keyid and the hex signature
    */
   Signature sign(byte[] message);
+
+  /**
+   * Signs {@code message[offset, offset+length)}, for a caller that holds the canonical bytes
+   * inside a larger buffer. This default copies the range and calls {@link #sign(byte[])}; signers
+   * that can read the range in place override it.
+   *
+   * @throws IndexOutOfBoundsException if the range is not inside {@code message}
+   */
+  default Signature sign(byte[] message, int offset, int length) {
+    java.util.Objects.checkFromIndexSize(offset, length, message.length);
+    if (offset == 0 && length == message.length) {
+      return sign(message);
+    }
+    return sign(java.util.Arrays.copyOfRange(message, offset, offset + length));
+  }
 }

@@ -31,6 +31,38 @@ class KeysTest {
     assertEquals(scheme.scheme(), signer.publicKey().scheme());
   }
 
+  @ParameterizedTest
+  @EnumSource(KeyScheme.class)
+  void signRange_signsExactlyTheRange(KeyScheme scheme) {
+    PrivateKeySigner signer = PrivateKeySigner.generate(scheme, RANDOM);
+    byte[] msg = "{\"_type\":\"targets\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] padded = new byte[msg.length + 7];
+    java.util.Arrays.fill(padded, (byte) 'x');
+    System.arraycopy(msg, 0, padded, 3, msg.length);
+    Signature sig = signer.sign(padded, 3, msg.length);
+    assertTrue(signer.publicKey().verify(msg, sig.sig()));
+    if (scheme != KeyScheme.RSA_PSS_SHA256) { // RSA-PSS is salted; the others are deterministic
+      assertEquals(signer.sign(msg), sig);
+    }
+    assertThrows(IndexOutOfBoundsException.class, () -> signer.sign(padded, 3, padded.length));
+  }
+
+  @Test
+  void signRange_ofASignerWithoutIt_signsACopyOfTheRange() {
+    java.util.List<byte[]> seen = new java.util.ArrayList<>();
+    Signer signer =
+        message -> {
+          seen.add(message);
+          return new Signature("k", new byte[] {1});
+        };
+    byte[] buf = {'a', '{', '}', 'b'};
+    signer.sign(buf, 1, 2);
+    signer.sign(buf, 0, 4);
+    assertEquals("{}", new String(seen.get(0), StandardCharsets.UTF_8));
+    assertTrue(seen.get(1) == buf, "the whole array is passed as it is");
+    assertThrows(IndexOutOfBoundsException.class, () -> signer.sign(buf, 3, 2));
+  }
+
   @Test
   void ed25519KeyFromSpec_hasTheSpecKeyid() {
     Key key =

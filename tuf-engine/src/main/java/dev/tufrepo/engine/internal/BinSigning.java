@@ -22,8 +22,8 @@ import java.util.Map;
  * verified; otherwise a sample is: the first bin signed in the publish and then every {@value
  * #SAMPLE}th. A signer with the wrong key, or one that corrupts its output, fails on the first bin;
  * verifying all of them costs twice the signing (about 105 us for an 8 kB bin against 46 us to
- * sign). The canonical bytes are encoded once and serve the signature, the check and the file; the
- * delegated keys are parsed once per publish. Thread-safe.
+ * sign). The canonical bytes are encoded once, into a reused buffer, and serve the signature, the
+ * check and the file in place; the delegated keys are parsed once per publish. Thread-safe.
  */
 final class BinSigning {
   /** Without {@code verifyAll}, one signature in this many is verified. */
@@ -36,6 +36,15 @@ final class BinSigning {
       new java.util.concurrent.atomic.AtomicLong();
   private final Map<String, PublicKeys.Verifier> verifiers = new HashMap<>();
   private final int threshold;
+
+  /**
+   * Writers whose buffers have grown to a bin's size, reused by the bins signed after: encoding
+   * into a new writer, then copying its bytes out to sign them and again into the file, made three
+   * arrays of each bin's size, about half of what the signing threads allocated under REST load. At
+   * most one per signing thread; they go with this object when the publish ends.
+   */
+  private final java.util.Queue<JsonWriter> writers =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   BinSigning(RepoState state, Signer signer, boolean verifyAll) {
     this.signer = signer;
@@ -56,17 +65,21 @@ final class BinSigning {
   }
 
   SignedFile<Targets> sign(String bin, Targets t) {
-    // the bin's other members take well under 1 kB; the targets' bytes are usually kept already
-    int targetsLength = Json.encodedLength(t.targets());
-    JsonWriter w =
-        JsonWriter.canonical(
-            1024 + (targetsLength >= 0 ? targetsLength : t.targets().size() * 256));
+    JsonWriter w = writers.poll();
+    if (w == null) {
+      // the bin's other members take well under 1 kB; the targets' bytes are usually kept already
+      int targetsLength = Json.encodedLength(t.targets());
+      w =
+          JsonWriter.canonical(
+              1024 + (targetsLength >= 0 ? targetsLength : t.targets().size() * 256));
+    }
     t.writeTo(w);
-    byte[] canonical = w.toByteArray();
-    Signature sig = signer.sign(canonical);
+    byte[] canonical = w.buffer(); // signed, checked and copied into the file in place
+    int length = w.size();
+    Signature sig = signer.sign(canonical, 0, length);
     boolean sampled = verifyAll || signed.getAndIncrement() % SAMPLE == 0;
     if (checks && (sampled || threshold > 1 || !verifiers.containsKey(sig.keyid()))) {
-      boolean ok = sampled && verifiers.containsKey(sig.keyid()) && valid(canonical, sig);
+      boolean ok = sampled && verifiers.containsKey(sig.keyid()) && valid(canonical, length, sig);
       if (!ok || threshold > 1) {
         throw new PublishVerificationException(
             String.format(
@@ -78,14 +91,15 @@ final class BinSigning {
       }
     }
     Metadata<Targets> md = new Metadata<>(t, List.of(sig), Map.of());
-    return new SignedFile<>(md, SignedFile.fileBytes(md, canonical));
+    SignedFile<Targets> file = new SignedFile<>(md, SignedFile.fileBytes(md, canonical, 0, length));
+    w.reset();
+    writers.offer(w);
+    return file;
   }
 
-  private boolean valid(byte[] canonical, Signature sig) {
+  private boolean valid(byte[] canonical, int length, Signature sig) {
     try {
-      return verifiers
-          .get(sig.keyid())
-          .verify(canonical, 0, canonical.length, Hex.decode(sig.sig()));
+      return verifiers.get(sig.keyid()).verify(canonical, 0, length, Hex.decode(sig.sig()));
     } catch (IllegalArgumentException e) {
       return false;
     }

@@ -26,14 +26,17 @@ public record SignedFile<T extends Signed>(Metadata<T> metadata, byte[] bytes) {
             : -1;
     JsonWriter w = JsonWriter.canonical(metaLength > 0 ? metaLength + 1024 : 4096);
     signed.writeTo(w);
-    byte[] canonical = w.toByteArray();
-    Signature sig = signer.sign(canonical);
+    Signature sig = signer.sign(w.buffer(), 0, w.size());
     Metadata<T> md = new Metadata<>(signed, List.of(sig), java.util.Map.of());
-    return new SignedFile<>(md, fileBytes(md, canonical));
+    return new SignedFile<>(md, fileBytes(md, w.buffer(), 0, w.size()));
   }
 
-  static byte[] fileBytes(Metadata<?> md, byte[] canonicalSigned) {
-    if (!md.unrecognized().isEmpty() || hasControlBytes(canonicalSigned)) {
+  /**
+   * The file bytes of {@code md}, whose signed part's canonical bytes are {@code canonical[offset,
+   * offset+length)}: the one array made is the file.
+   */
+  static byte[] fileBytes(Metadata<?> md, byte[] canonical, int offset, int length) {
+    if (!md.unrecognized().isEmpty() || hasControlBytes(canonical, offset, length)) {
       return md.toJson();
     }
     JsonWriter head = JsonWriter.json(256);
@@ -45,7 +48,7 @@ public record SignedFile<T extends Signed>(Metadata<T> metadata, byte[] bytes) {
     byte[] sigs = head.toByteArray();
     byte[] prefix = "{\"signatures\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     byte[] middle = ",\"signed\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    byte[] out = new byte[prefix.length + sigs.length + middle.length + canonicalSigned.length + 1];
+    byte[] out = new byte[prefix.length + sigs.length + middle.length + length + 1];
     int p = 0;
     System.arraycopy(prefix, 0, out, p, prefix.length);
     p += prefix.length;
@@ -53,8 +56,8 @@ public record SignedFile<T extends Signed>(Metadata<T> metadata, byte[] bytes) {
     p += sigs.length;
     System.arraycopy(middle, 0, out, p, middle.length);
     p += middle.length;
-    System.arraycopy(canonicalSigned, 0, out, p, canonicalSigned.length);
-    p += canonicalSigned.length;
+    System.arraycopy(canonical, offset, out, p, length);
+    p += length;
     out[p] = '}';
     return out;
   }
@@ -69,14 +72,20 @@ public record SignedFile<T extends Signed>(Metadata<T> metadata, byte[] bytes) {
    * in a word without one, so "any high bit" is exact.
    */
   static boolean hasControlBytes(byte[] b) {
-    int i = 0;
-    for (; i + 8 <= b.length; i += 8) {
+    return hasControlBytes(b, 0, b.length);
+  }
+
+  /** As {@link #hasControlBytes(byte[])}, over {@code b[offset, offset+length)}. */
+  static boolean hasControlBytes(byte[] b, int offset, int length) {
+    int end = offset + length;
+    int i = offset;
+    for (; i + 8 <= end; i += 8) {
       long x = (long) LONGS.get(b, i);
       if (((x - 0x2020202020202020L) & ~x & 0x8080808080808080L) != 0) {
         return true;
       }
     }
-    for (; i < b.length; i++) {
+    for (; i < end; i++) {
       if (b[i] >= 0 && b[i] < 0x20) {
         return true;
       }

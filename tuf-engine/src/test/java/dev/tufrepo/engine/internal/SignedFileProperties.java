@@ -29,4 +29,17 @@ class SignedFileProperties {
     }
     assertEquals(expected, SignedFile.hasControlBytes(b));
   }
+
+  @Property(tries = 5000)
+  void hasControlBytes_ofARange_looksOnlyInsideIt(
+      @ForAll("bytes") byte[] b,
+      @ForAll @net.jqwik.api.constraints.IntRange(max = 11) int before,
+      @ForAll @net.jqwik.api.constraints.IntRange(max = 11) int after) {
+    // control bytes around the range must not count
+    byte[] padded = new byte[before + b.length + after];
+    java.util.Arrays.fill(padded, (byte) 0x0a);
+    System.arraycopy(b, 0, padded, before, b.length);
+    assertEquals(
+        SignedFile.hasControlBytes(b), SignedFile.hasControlBytes(padded, before, b.length));
+  }
 }
