@@ -942,7 +942,7 @@ public final class Publisher {
               name,
               TaskStates.SUCCESS,
               now,
-              new String(w.toByteArray(), StandardCharsets.UTF_8)));
+              new String(w.buffer(), 0, w.size(), StandardCharsets.UTF_8)));
       from = to;
     }
     return new Results(tasks, total[ADDED], total[DELETED], total[NOT_FOUND]);
