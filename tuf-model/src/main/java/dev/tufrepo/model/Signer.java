@@ -2,7 +2,8 @@ package dev.tufrepo.model;
 
 /**
  * Signs bytes with one key and says which key it was: the one method tufrepo needs of a key,
- * wherever it lives (a PEM file, an HSM). Implementations are thread-safe.
+ * wherever it lives (a PEM file, an HSM). A signer that can sign a range of a larger buffer in
+ * place may also override {@link #sign(byte[], int, int)}. Implementations are thread-safe.
  */
 @FunctionalInterface
 public interface Signer {
