@@ -67,15 +67,10 @@ public record SignedFile<T extends Signed>(Metadata<T> metadata, byte[] bytes) {
           long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
   /**
-   * Whether {@code b} has a byte from 0x00 to 0x1f. Eight bytes at a time: {@code (x - 0x20..) &
-   * ~x} sets the high bit of each byte below 0x20; a borrow can set it in a byte above one, never
-   * in a word without one, so "any high bit" is exact.
+   * Whether {@code b[offset, offset+length)} has a byte from 0x00 to 0x1f. Eight bytes at a time:
+   * {@code (x - 0x20..) & ~x} sets the high bit of each byte below 0x20; a borrow can set it in a
+   * byte above one, never in a word without one, so "any high bit" is exact.
    */
-  static boolean hasControlBytes(byte[] b) {
-    return hasControlBytes(b, 0, b.length);
-  }
-
-  /** As {@link #hasControlBytes(byte[])}, over {@code b[offset, offset+length)}. */
   static boolean hasControlBytes(byte[] b, int offset, int length) {
     int end = offset + length;
     int i = offset;
