@@ -70,7 +70,7 @@ public record SignedFile<T extends Signed>(Metadata<T> metadata, byte[] bytes) {
    * Whether {@code b[offset, offset+length)} has a byte from 0x00 to 0x1f. Eight bytes at a time:
    * {@code (x - 0x20..) & ~x} sets the high bit of each byte below 0x20; a borrow can set it in a
    * byte above one, never in a word without one, so "any high bit" is exact. Four words are
-   * combined before each test: a bin's 15 kB take half the time they took one word per test.
+   * combined before each test: 14 kB take half the time they took one word per test.
    */
   static boolean hasControlBytes(byte[] b, int offset, int length) {
     int end = offset + length;
