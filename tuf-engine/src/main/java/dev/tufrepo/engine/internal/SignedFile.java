@@ -76,22 +76,17 @@ public record SignedFile<T extends Signed>(Metadata<T> metadata, byte[] bytes) {
     int end = offset + length;
     int i = offset;
     for (; i + 32 <= end; i += 32) {
-      long x0 = (long) LONGS.get(b, i);
-      long x1 = (long) LONGS.get(b, i + 8);
-      long x2 = (long) LONGS.get(b, i + 16);
-      long x3 = (long) LONGS.get(b, i + 24);
       long any =
-          ((x0 - 0x2020202020202020L) & ~x0)
-              | ((x1 - 0x2020202020202020L) & ~x1)
-              | ((x2 - 0x2020202020202020L) & ~x2)
-              | ((x3 - 0x2020202020202020L) & ~x3);
-      if ((any & 0x8080808080808080L) != 0) {
+          belowSpace((long) LONGS.get(b, i))
+              | belowSpace((long) LONGS.get(b, i + 8))
+              | belowSpace((long) LONGS.get(b, i + 16))
+              | belowSpace((long) LONGS.get(b, i + 24));
+      if (any != 0) {
         return true;
       }
     }
     for (; i + 8 <= end; i += 8) {
-      long x = (long) LONGS.get(b, i);
-      if (((x - 0x2020202020202020L) & ~x & 0x8080808080808080L) != 0) {
+      if (belowSpace((long) LONGS.get(b, i)) != 0) {
         return true;
       }
     }
@@ -101,6 +96,13 @@ public record SignedFile<T extends Signed>(Metadata<T> metadata, byte[] bytes) {
       }
     }
     return false;
+  }
+
+  /**
+   * The high bits of the bytes of {@code x} below 0x20 (and maybe of bytes above one): 0 if none.
+   */
+  private static long belowSpace(long x) {
+    return (x - 0x2020202020202020L) & ~x & 0x8080808080808080L;
   }
 
   /**
