@@ -57,6 +57,12 @@ public abstract class ForwardingStateStore implements StateStore {
   }
 
   @Override
+  public List<QueuedBatch> queued(
+      int limit, long maxPayloadBytes, java.util.function.LongPredicate held) {
+    return delegate.queued(limit, maxPayloadBytes, held);
+  }
+
+  @Override
   public long queueDepth() {
     return delegate.queueDepth();
   }

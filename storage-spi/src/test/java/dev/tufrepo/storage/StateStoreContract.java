@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -313,6 +314,27 @@ public abstract class StateStoreContract {
     assertEquals(List.of(seqs.get(0)), one.stream().map(QueuedBatch::seq).toList());
     assertArrayEquals(payload(0, 100), one.get(0).payload());
     assertEquals(List.of(), store.queued(0, 1000));
+  }
+
+  @Test
+  void queued_withHeldBatches_sameBatchesAndBudget_othersPayloadsRead() {
+    List<Long> seqs = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      seqs.add(store.enqueue(task(taskId(i)), payload(i, 100)));
+    }
+    long held = seqs.get(1);
+
+    List<QueuedBatch> got = store.queued(10, 250, seq -> seq == held);
+
+    // the held batch counts at its stored size: two batches fit in 250 bytes, not three
+    assertEquals(seqs.subList(0, 2), got.stream().map(QueuedBatch::seq).toList());
+    assertEquals(List.of(taskId(0), taskId(1)), got.stream().map(QueuedBatch::taskId).toList());
+    assertArrayEquals(payload(0, 100), got.get(0).payload());
+    byte[] heldPayload = got.get(1).payload();
+    assertTrue(
+        heldPayload.length == 0 || Arrays.equals(payload(1, 100), heldPayload),
+        "a held batch comes back with its payload or an empty one");
+    assertArrayEquals(payload(1, 100), store.queued(10, 250).get(1).payload());
   }
 
   @Test

@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -484,21 +485,41 @@ public final class RepositoryEngine implements AutoCloseable {
   }
 
   private List<Publisher.Drained> drain() {
-    List<QueuedBatch> queued = stateStore.queued(maxBatchesPerPublish, MAX_DRAIN_PAYLOAD_BYTES);
+    Map<Long, ArtifactBatch> held = heldBatches();
+    List<QueuedBatch> queued =
+        stateStore.queued(maxBatchesPerPublish, MAX_DRAIN_PAYLOAD_BYTES, held::containsKey);
     // batches older than the oldest still queued were published (by a submit racing a publish,
     // or by another node): forget them
     long oldest = queued.isEmpty() ? Long.MAX_VALUE : queued.get(0).seq();
     accepted.keySet().removeIf(seq -> seq < oldest);
     List<Publisher.Drained> out = new ArrayList<>(queued.size());
     for (QueuedBatch q : queued) {
-      SoftReference<ArtifactBatch> ref = accepted.get(q.seq());
-      ArtifactBatch b = ref == null ? null : ref.get();
-      if (b == null) {
-        b = BatchCodec.decode(q.payload());
-      }
-      out.add(new Publisher.Drained(q.seq(), q.taskId(), b));
+      out.add(new Publisher.Drained(q.seq(), q.taskId(), batchOf(q, held)));
     }
     return out;
+  }
+
+  /**
+   * The batches accepted through this engine that the collector has not cleared, held strongly
+   * while the queue is read: the store is told it need not read their payloads, so none of them may
+   * be cleared before it is used.
+   */
+  private Map<Long, ArtifactBatch> heldBatches() {
+    Map<Long, ArtifactBatch> held = new HashMap<>();
+    accepted.forEach(
+        (seq, ref) -> {
+          ArtifactBatch b = ref.get();
+          if (b != null) {
+            held.put(seq, b);
+          }
+        });
+    return held;
+  }
+
+  /** The changes of {@code q}: held, or decoded from its payload. */
+  private static ArtifactBatch batchOf(QueuedBatch q, Map<Long, ArtifactBatch> held) {
+    ArtifactBatch b = held.get(q.seq());
+    return b != null ? b : BatchCodec.decode(q.payload());
   }
 
   private void markErrored(List<Publisher.Drained> drained, RuntimeException e) {
@@ -616,10 +637,10 @@ public final class RepositoryEngine implements AutoCloseable {
 
   /** Whether a queued batch asked to be published (publish=false batches wait for a publish). */
   private boolean queuedBatchWantsPublish() {
-    for (QueuedBatch q : stateStore.queued(maxBatchesPerPublish, MAX_DRAIN_PAYLOAD_BYTES)) {
-      SoftReference<ArtifactBatch> ref = accepted.get(q.seq());
-      ArtifactBatch b = ref == null ? null : ref.get();
-      if ((b != null ? b : BatchCodec.decode(q.payload())).publish()) {
+    Map<Long, ArtifactBatch> held = heldBatches();
+    for (QueuedBatch q :
+        stateStore.queued(maxBatchesPerPublish, MAX_DRAIN_PAYLOAD_BYTES, held::containsKey)) {
+      if (batchOf(q, held).publish()) {
         return true;
       }
     }

@@ -62,6 +62,20 @@ class QueueLogStateStoreTest extends StateStoreContract {
   }
 
   @Test
+  void queued_heldBatches_notRead_othersReadWhole() {
+    long first = store.enqueue(task(1), payload(1));
+    long second = store.enqueue(task(2), payload(2));
+    long third = store.enqueue(task(3), payload(3));
+
+    List<QueuedBatch> got = store.queued(10, Long.MAX_VALUE, seq -> seq == second);
+
+    assertEquals(List.of(first, second, third), got.stream().map(QueuedBatch::seq).toList());
+    assertArrayEquals(payload(1), got.get(0).payload());
+    assertEquals(0, got.get(1).payload().length, "the caller holds it: not read");
+    assertArrayEquals(payload(3), got.get(2).payload());
+  }
+
+  @Test
   void enqueue_doesNotWriteTheDatabaseQueue() throws Exception {
     store.enqueue(task(1), payload(1));
     store.close();
