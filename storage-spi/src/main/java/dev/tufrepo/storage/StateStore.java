@@ -75,9 +75,9 @@ public interface StateStore extends AutoCloseable {
 
   /**
    * As {@link #queued(int, long)}, except that a batch whose seq {@code held} accepts may come back
-   * with an empty payload: the caller holds its changes already (they were submitted through it), so
-   * the store need not read them. The byte budget still counts such a batch at its stored size. This
-   * default reads every payload; stores that keep payloads apart from the queue's order (the
+   * with an empty payload: the caller holds its changes already (they were submitted through it),
+   * so the store need not read them. The byte budget still counts such a batch at its stored size.
+   * This default reads every payload; stores that keep payloads apart from the queue's order (the
    * embedded queue log) skip the reads.
    */
   default List<QueuedBatch> queued(

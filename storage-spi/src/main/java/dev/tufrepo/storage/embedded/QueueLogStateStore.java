@@ -28,11 +28,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.LongPredicate;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongPredicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -82,6 +82,7 @@ public final class QueueLogStateStore extends ForwardingStateStore {
 
   /** The payload of a batch the caller of {@link #queued(int, long, LongPredicate)} holds. */
   private static final byte[] NO_PAYLOAD = new byte[0];
+
   private static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
 
   /** A segment whose batches are all drained is replaced once it is this large. */
@@ -305,8 +306,7 @@ public final class QueueLogStateStore extends ForwardingStateStore {
    * otherwise read its 80 MB again (about 90 ms) only to find the engine holds it already.
    */
   @Override
-  public List<QueuedBatch> queued(
-      int limit, long maxPayloadBytes, LongPredicate held) {
+  public List<QueuedBatch> queued(int limit, long maxPayloadBytes, LongPredicate held) {
     Objects.requireNonNull(held, "held");
     if (limit < 0) {
       throw new IllegalArgumentException("limit must be >= 0");
