@@ -446,30 +446,10 @@ public final class Publisher {
       // 5. task results
       Results results = results(drained, ops, binOf, bins, notFound, now);
       trace.mark("results");
-      List<BinDone> done = join(signingBins);
-      trace.mark("bins");
-      if (check) {
-        for (BinDone d : done) {
-          ClientCheck.checkBin(
-              next, d.bin, d.metadata, state.version(d.bin), now, next.bins() == null);
-        }
-        for (Map.Entry<String, SignedFile<Targets>> e : roleFiles.entrySet()) {
-          MetaFile before = prevSnap.meta().get(e.getKey() + ".json");
-          ClientCheck.checkBin(
-              next,
-              e.getKey(),
-              e.getValue().metadata(),
-              before == null ? 0 : before.version(),
-              now,
-              true);
-        }
-      }
-
-      trace.mark("checkBins");
-      // 6. make it durable, commit, then visible; the state store does its work while the files
-      // are flushed, and commits once they are durable
+      // 6. the state store writes the commit while the bins are still being signed; before it
+      // commits, the bins are checked and every file made durable, so nothing is committed (and
+      // nothing becomes visible) unless all of it is
       files.forEach(group::add);
-      CompletableFuture<Void> durable = CompletableFuture.runAsync(group::commit, executor);
       Map<String, String> settingValues = new HashMap<>();
       if (newTimestamp) {
         settingValues.put(
@@ -480,17 +460,22 @@ public final class Publisher {
         settingValues.put(SettingKeys.ONLINE_KEY_URI, newRoot.settings().onlineKeyUri());
       }
       List<Long> seqs = drained.stream().map(Drained::seq).toList();
-      try {
-        stateStore.commitPublish(
-            new PublishCommit(fencingToken, versions, seqs, results.tasks, settingValues),
-            () -> {
-              trace.mark("stateWrite");
-              join(durable);
-              trace.mark("filesDurable");
-            });
-      } finally {
-        durable.handle((ok, failure) -> null).join(); // the group must not close during its flush
-      }
+      List<List<BinDone>> signedBins = new ArrayList<>(1);
+      stateStore.commitPublish(
+          new PublishCommit(fencingToken, versions, seqs, results.tasks, settingValues),
+          () -> {
+            trace.mark("stateWrite");
+            List<BinDone> binsDone = join(signingBins);
+            signedBins.add(binsDone);
+            trace.mark("bins");
+            if (check) {
+              checkBins(next, state, binsDone, roleFiles, prevSnap, now);
+            }
+            trace.mark("checkBins");
+            group.commit();
+            trace.mark("filesDurable");
+          });
+      List<BinDone> done = signedBins.get(0);
       trace.mark("stateCommit");
       if (newTimestamp) {
         metadataStore.writeTimestamp(timestamp.bytes());
@@ -523,6 +508,31 @@ public final class Publisher {
       // no signing thread may still add to the group when it closes; e is the failure to report
       signingBins.handle((list, failure) -> null).join();
       throw e;
+    }
+  }
+
+  /**
+   * Checks the signed bins and the new custom delegated roles as a client would under {@code next}.
+   */
+  private static void checkBins(
+      RepoState next,
+      RepoState state,
+      List<BinDone> done,
+      Map<String, SignedFile<Targets>> roleFiles,
+      Snapshot prevSnap,
+      Instant now) {
+    for (BinDone d : done) {
+      ClientCheck.checkBin(next, d.bin, d.metadata, state.version(d.bin), now, next.bins() == null);
+    }
+    for (Map.Entry<String, SignedFile<Targets>> e : roleFiles.entrySet()) {
+      MetaFile before = prevSnap.meta().get(e.getKey() + ".json");
+      ClientCheck.checkBin(
+          next,
+          e.getKey(),
+          e.getValue().metadata(),
+          before == null ? 0 : before.version(),
+          now,
+          true);
     }
   }
 
