@@ -16,6 +16,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The one durability barrier of a group of files, started before the group's first write and
@@ -33,15 +35,48 @@ final class Barrier implements AutoCloseable {
   private final IOException openFailure;
   private boolean closed;
 
+  /** Under syncfs: bytes written between early write-backs; 0 for none. */
+  private final long writeBackBytes;
+
+  private final Executor writeBackExecutor;
+  private final Runnable writeBackStarted;
+  private final AtomicLong sinceWriteBack = new AtomicLong();
+  private final AtomicBoolean writingBack = new AtomicBoolean();
+
+  /** The early write-back started last; done when there is none. */
+  private CompletableFuture<Void> writeBack = CompletableFuture.completedFuture(null);
+
+  /** The descriptor of the early write-backs, opened by the first; -1 until then. */
+  private int writeBackFd = -1;
+
   /**
    * @param mode {@link Durability#SYNCFS}, {@link Durability#FORCE_EACH}, or null for none (fsync
    *     off)
    * @param forceExecutor runs the forces of {@link Durability#FORCE_EACH}, one task per file
    */
   Barrier(Path dir, Durability mode, Executor forceExecutor) {
+    this(dir, mode, forceExecutor, 0, null, () -> {});
+  }
+
+  /**
+   * As above; under {@link Durability#SYNCFS}, also starts an early write-back ({@code syncfs} on
+   * {@code writeBackExecutor}, one at a time) each time {@code writeBackBytes} more were {@link
+   * #written}, and runs {@code writeBackStarted} when it does.
+   */
+  Barrier(
+      Path dir,
+      Durability mode,
+      Executor forceExecutor,
+      long writeBackBytes,
+      Executor writeBackExecutor,
+      Runnable writeBackStarted) {
     this.dir = dir;
     this.mode = mode;
     this.forceExecutor = forceExecutor;
+    this.writeBackBytes =
+        mode == Durability.SYNCFS && writeBackExecutor != null ? writeBackBytes : 0;
+    this.writeBackExecutor = writeBackExecutor;
+    this.writeBackStarted = writeBackStarted;
     int opened = -1;
     IOException failure = null;
     if (mode == Durability.SYNCFS) {
@@ -121,6 +156,58 @@ final class Barrier implements AutoCloseable {
     }
   }
 
+  /**
+   * Notes that a file of {@code bytes} was written. Under syncfs, once enough were written since
+   * the group started or the last early write-back did, starts one: the kernel then writes the
+   * files back while the group goes on, and the barrier's own {@code syncfs} in {@link #complete}
+   * has less left to write. A publish of 16,384 bins writes 140 MB, whose write-back took 200-280
+   * ms of the commit on the development VM. An early write-back is only an early start: its errors
+   * are logged, not reported; it uses a descriptor of its own, so the barrier's descriptor, opened
+   * before the group's first write, still reports any write-back error to {@link #complete}.
+   */
+  void written(int bytes) {
+    if (writeBackBytes <= 0
+        || openFailure != null
+        || sinceWriteBack.addAndGet(bytes) < writeBackBytes
+        || !writingBack.compareAndSet(false, true)) {
+      return;
+    }
+    sinceWriteBack.set(0);
+    synchronized (this) {
+      if (closed) {
+        writingBack.set(false);
+        return;
+      }
+      try {
+        writeBack = CompletableFuture.runAsync(this::writeBackNow, writeBackExecutor);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        writingBack.set(false); // the store is closing: the barrier's syncfs does it all
+        return;
+      }
+    }
+    writeBackStarted.run();
+  }
+
+  private void writeBackNow() {
+    try {
+      int wbFd;
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+        if (writeBackFd < 0) {
+          writeBackFd = SyncFs.open(dir);
+        }
+        wbFd = writeBackFd;
+      }
+      SyncFs.sync(wbFd, dir); // close() waits for this before it closes wbFd
+    } catch (IOException | RuntimeException | LinkageError e) {
+      LOG.log(Level.DEBUG, () -> "early write-back of " + dir + " failed: " + e, e);
+    } finally {
+      writingBack.set(false);
+    }
+  }
+
   private void forceAll(List<Path> files) throws IOException {
     List<CompletableFuture<Void>> forces = new ArrayList<>(files.size());
     for (Path file : files) {
@@ -173,10 +260,24 @@ final class Barrier implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
-    if (fd >= 0 && !closed) {
-      SyncFs.close(fd);
+  public void close() {
+    CompletableFuture<Void> last;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true; // an early write-back not yet started now does nothing
+      last = writeBack;
+      if (fd >= 0) {
+        SyncFs.close(fd);
+      }
     }
-    closed = true;
+    last.handle((ok, failure) -> null).join(); // outside the lock, which writeBackNow takes
+    synchronized (this) {
+      if (writeBackFd >= 0) {
+        SyncFs.close(writeBackFd);
+        writeBackFd = -1;
+      }
+    }
   }
 }

@@ -90,9 +90,12 @@ public final class FileSystemMetadataStore implements MetadataStore {
   private final ReentrantLock timestampLock = new ReentrantLock();
   private final int ioThreads;
   private final int forceThreads;
+  private final long writeBackBytes;
   private final Executor givenExecutor;
   private ExecutorService ownExecutor;
   private ExecutorService ownForceExecutor;
+  private ExecutorService writeBackExecutor;
+  private final AtomicLong writeBacksStarted = new AtomicLong();
 
   private FileSystemMetadataStore(Path dir, boolean fsync, Durability barrier, Builder b) {
     this.dir = dir;
@@ -100,6 +103,7 @@ public final class FileSystemMetadataStore implements MetadataStore {
     this.barrier = barrier;
     this.ioThreads = b.ioThreads;
     this.forceThreads = b.forceThreads;
+    this.writeBackBytes = b.writeBackBytes;
     this.givenExecutor = b.executor;
   }
 
@@ -150,7 +154,27 @@ public final class FileSystemMetadataStore implements MetadataStore {
   }
 
   private Barrier newBarrier() {
-    return new Barrier(dir, barrier, barrier == Durability.FORCE_EACH ? forcer() : null);
+    boolean early = barrier == Durability.SYNCFS && writeBackBytes > 0;
+    return new Barrier(
+        dir,
+        barrier,
+        barrier == Durability.FORCE_EACH ? forcer() : null,
+        writeBackBytes,
+        early ? writeBacker() : null,
+        writeBacksStarted::incrementAndGet);
+  }
+
+  /** The thread of the early write-backs (one at a time: each is a syncfs of the file system). */
+  private synchronized Executor writeBacker() {
+    if (writeBackExecutor == null) {
+      writeBackExecutor = pool("tufrepo-fs-writeback-", 1);
+    }
+    return writeBackExecutor;
+  }
+
+  /** How many early write-backs groups of this store started (tests). */
+  long writeBacksStarted() {
+    return writeBacksStarted.get();
   }
 
   private synchronized Executor io() {
@@ -194,6 +218,10 @@ public final class FileSystemMetadataStore implements MetadataStore {
       ownForceExecutor.shutdown();
       ownForceExecutor = null;
     }
+    if (writeBackExecutor != null) {
+      writeBackExecutor.shutdown();
+      writeBackExecutor = null;
+    }
   }
 
   /** The files of one {@link #beginWrite()} group, each written by an I/O task. */
@@ -212,7 +240,13 @@ public final class FileSystemMetadataStore implements MetadataStore {
     public void add(String name, byte[] bytes) {
       Path target = resolve(name);
       Objects.requireNonNull(bytes, () -> "bytes of " + name);
-      var write = CompletableFuture.runAsync(() -> writeOne(target, bytes), executor);
+      var write =
+          CompletableFuture.runAsync(
+              () -> {
+                writeOne(target, bytes);
+                barrier.written(bytes.length);
+              },
+              executor);
       synchronized (this) {
         writes.add(write);
         targets.add(target);
@@ -550,6 +584,7 @@ public final class FileSystemMetadataStore implements MetadataStore {
     private Clock clock = Clock.systemUTC();
     private int ioThreads = 2;
     private int forceThreads = 16;
+    private long writeBackBytes = 32L << 20;
     private Executor executor;
     private SyncFs.Platform platform = SyncFs.Platform.current();
 
@@ -613,6 +648,22 @@ public final class FileSystemMetadataStore implements MetadataStore {
      */
     public Builder ioExecutor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Under {@link Durability#SYNCFS}, a {@link #beginWrite()} group starts writing its files back
+     * to the disk in the background (a {@code syncfs} on a thread of the store) each time it has
+     * written this many more bytes (default 32 MiB; 0: never), so that the barrier of its commit
+     * has less left to write. A publish of 16,384 bins writes 140 MB; on the development VM its
+     * write-back took 200-280 ms, most of it in the commit. Smaller groups (a publish of a thousand
+     * targets writes about 9 MB) never start one.
+     */
+    public Builder earlyWriteBackBytes(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("earlyWriteBackBytes must be >= 0, not " + bytes);
+      }
+      this.writeBackBytes = bytes;
       return this;
     }
 

@@ -216,6 +216,79 @@ class FileSystemDurabilityTest {
     }
   }
 
+  // ---- early write-back
+
+  private static long openDescriptors() throws IOException {
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    }
+  }
+
+  /** Writes {@code files} files of about 8 kB in one group and commits; returns their contents. */
+  private static Map<String, byte[]> writeGroup(
+      FileSystemMetadataStore store, int round, int files) {
+    Map<String, byte[]> written = new LinkedHashMap<>();
+    try (MetadataStore.WriteGroup group = store.beginWrite()) {
+      for (int i = 0; i < files; i++) {
+        String name = String.format(Locale.ROOT, "%d.bins-%03x.json", round, i);
+        byte[] bytes = content(round * files + i);
+        group.add(name, bytes);
+        written.put(name, bytes);
+      }
+      group.commit();
+    }
+    return written;
+  }
+
+  @Test
+  void syncfsGroup_pastTheWriteBackThreshold_startsEarlyWriteBacks_everyFileCommittedWhole()
+      throws IOException {
+    assumeTrue(syncfsAvailableIn(dir()), "no syncfs here");
+    long fdsBefore = openDescriptors();
+    Map<String, byte[]> written = new LinkedHashMap<>();
+    try (FileSystemMetadataStore store =
+        FileSystemMetadataStore.builder(dir())
+            .durability(Durability.SYNCFS)
+            .earlyWriteBackBytes(64 << 10)
+            .build()) {
+      for (int round = 1; round <= 5; round++) {
+        written.putAll(writeGroup(store, round, 200)); // 1.6 MB each: many thresholds crossed
+      }
+      assertTrue(store.writeBacksStarted() >= 5, "started " + store.writeBacksStarted());
+      for (Map.Entry<String, byte[]> e : written.entrySet()) {
+        assertArrayEquals(e.getValue(), store.read(e.getKey()).orElseThrow(), e.getKey());
+      }
+    }
+    // every group closed its descriptors (the barrier's and the early write-backs')
+    assertEquals(fdsBefore, openDescriptors());
+  }
+
+  @Test
+  void syncfsGroup_belowTheThresholdOrWithItOff_noEarlyWriteBack() throws IOException {
+    assumeTrue(syncfsAvailableIn(dir()), "no syncfs here");
+    try (FileSystemMetadataStore byDefault =
+        FileSystemMetadataStore.builder(dir()).durability(Durability.SYNCFS).build()) {
+      writeGroup(byDefault, 1, 200); // 1.6 MB, under the default 32 MiB
+      assertEquals(0, byDefault.writeBacksStarted());
+    }
+    try (FileSystemMetadataStore off =
+        FileSystemMetadataStore.builder(dir())
+            .durability(Durability.SYNCFS)
+            .earlyWriteBackBytes(0)
+            .build()) {
+      writeGroup(off, 2, 200);
+      assertEquals(0, off.writeBacksStarted());
+    }
+  }
+
+  @Test
+  void earlyWriteBackBytes_negative_refused() {
+    FileSystemMetadataStore.Builder b = FileSystemMetadataStore.builder(dir());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> b.earlyWriteBackBytes(-1));
+    assertTrue(e.getMessage().contains("earlyWriteBackBytes"), e.getMessage());
+  }
+
   // ---- choosing the barrier
 
   private static SyncFs.Platform platform(String os, String version, AtomicInteger probes) {
