@@ -268,7 +268,7 @@ class FileSystemDurabilityTest {
     assumeTrue(syncfsAvailableIn(dir()), "no syncfs here");
     try (FileSystemMetadataStore byDefault =
         FileSystemMetadataStore.builder(dir()).durability(Durability.SYNCFS).build()) {
-      writeGroup(byDefault, 1, 200); // 1.6 MB, under the default 32 MiB
+      writeGroup(byDefault, 1, 200); // 1.6 MB, under the default 64 MiB
       assertEquals(0, byDefault.writeBacksStarted());
     }
     try (FileSystemMetadataStore off =
