@@ -113,11 +113,13 @@ public interface StateStore extends AutoCloseable {
 
   /**
    * As {@link #commitPublish(PublishCommit)}, with {@code beforeCommit} run once the changes are
-   * made in the transaction and just before it commits. A publish passes the wait for its files'
-   * durability barrier, so that the database work overlaps the flush and the state still commits
-   * only after the files are durable. When {@code beforeCommit} throws, nothing is committed and
-   * the exception propagates as it was thrown; when the changes fail (a stale fencing token), it is
-   * not run.
+   * made in the transaction and just before it commits. A publish passes the rest of its work: it
+   * waits for its bins to be signed, checks them and makes its files durable, so that the database
+   * work overlaps the signing and the state still commits only after the files are durable. The
+   * transaction (and, in a shared database, its lock on the lease row) is then held open for that
+   * long: a second or two for a publish of a million targets. When {@code beforeCommit} throws,
+   * nothing is committed and the exception propagates as it was thrown; when the changes fail (a
+   * stale fencing token), it is not run.
    *
    * @throws FencingException as {@link #commitPublish(PublishCommit)}
    */
