@@ -251,16 +251,19 @@ class FileSystemDurabilityTest {
             .durability(Durability.SYNCFS)
             .earlyWriteBackBytes(64 << 10)
             .build()) {
-      for (int round = 1; round <= 5; round++) {
+      for (int round = 1; round <= 10; round++) {
         written.putAll(writeGroup(store, round, 200)); // 1.6 MB each: many thresholds crossed
       }
-      assertTrue(store.writeBacksStarted() >= 5, "started " + store.writeBacksStarted());
+      assertTrue(store.writeBacksStarted() >= 10, "started " + store.writeBacksStarted());
       for (Map.Entry<String, byte[]> e : written.entrySet()) {
         assertArrayEquals(e.getValue(), store.read(e.getKey()).orElseThrow(), e.getKey());
       }
     }
-    // every group closed its descriptors (the barrier's and the early write-backs')
-    assertEquals(fdsBefore, openDescriptors());
+    // every group closed its descriptors (the barrier's and the early write-backs'): a leak would
+    // leave at least one per group, ten; the JVM may open one or two of its own meanwhile (once,
+    // in CI, a jar or library it loaded lazily)
+    long more = openDescriptors() - fdsBefore;
+    assertTrue(more < 5, more + " more descriptors open after 10 groups");
   }
 
   @Test
