@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongPredicate;
 
 /**
  * A state store that forwards every call to another, closing included: the base of decorators,
@@ -57,8 +58,7 @@ public abstract class ForwardingStateStore implements StateStore {
   }
 
   @Override
-  public List<QueuedBatch> queued(
-      int limit, long maxPayloadBytes, java.util.function.LongPredicate held) {
+  public List<QueuedBatch> queued(int limit, long maxPayloadBytes, LongPredicate held) {
     return delegate.queued(limit, maxPayloadBytes, held);
   }
 

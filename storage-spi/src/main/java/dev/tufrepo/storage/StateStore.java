@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongPredicate;
 
 /**
  * The repository's durable state besides the published files: settings, the queue of accepted
@@ -80,8 +81,7 @@ public interface StateStore extends AutoCloseable {
    * This default reads every payload; stores that keep payloads apart from the queue's order (the
    * embedded queue log) skip the reads.
    */
-  default List<QueuedBatch> queued(
-      int limit, long maxPayloadBytes, java.util.function.LongPredicate held) {
+  default List<QueuedBatch> queued(int limit, long maxPayloadBytes, LongPredicate held) {
     return queued(limit, maxPayloadBytes);
   }
 

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -180,7 +181,7 @@ final class Barrier implements AutoCloseable {
       }
       try {
         writeBack = CompletableFuture.runAsync(this::writeBackNow, writeBackExecutor);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
+      } catch (RejectedExecutionException e) {
         writingBack.set(false); // the store is closing: the barrier's syncfs does it all
         return;
       }

@@ -460,13 +460,11 @@ public final class Publisher {
         settingValues.put(SettingKeys.ONLINE_KEY_URI, newRoot.settings().onlineKeyUri());
       }
       List<Long> seqs = drained.stream().map(Drained::seq).toList();
-      List<List<BinDone>> signedBins = new ArrayList<>(1);
       stateStore.commitPublish(
           new PublishCommit(fencingToken, versions, seqs, results.tasks, settingValues),
           () -> {
             trace.mark("stateWrite");
             List<BinDone> binsDone = join(signingBins);
-            signedBins.add(binsDone);
             trace.mark("bins");
             if (check) {
               checkBins(next, state, binsDone, roleFiles, prevSnap, now);
@@ -475,7 +473,7 @@ public final class Publisher {
             group.commit();
             trace.mark("filesDurable");
           });
-      List<BinDone> done = signedBins.get(0);
+      List<BinDone> done = join(signingBins); // completed: the commit waited for it
       trace.mark("stateCommit");
       if (newTimestamp) {
         metadataStore.writeTimestamp(timestamp.bytes());
