@@ -404,15 +404,32 @@ public final class Json {
       EncodedMember[] encoded,
       int count) {
     Objects.checkFromToIndex(0, count, Math.min(keys.length, values.length));
+    int unsorted = firstUnsorted(keys, count);
+    if (unsorted >= 0) {
+      throw new IllegalArgumentException(
+          "changed keys are not strictly ascending at \"" + keys[unsorted] + "\"");
+    }
+    return withSortedChanges(base, keys, values, encoded, count);
+  }
+
+  /**
+   * As {@link #withChanges(Map, String[], Object[], EncodedMember[], int)}, for keys that the
+   * caller has just sorted itself: their order is not compared again (only with assertions
+   * enabled). Comparing each key with the one before reads both strings; for a million keys that a
+   * sort by a prefix of each already put in order, those reads, scattered across the heap, were
+   * about 3% of a publish. Keys out of order give a map whose lookups miss.
+   */
+  public static <V> SortedMap<String, V> withSortedChanges(
+      Map<String, ? extends V> base,
+      String[] keys,
+      Object[] values,
+      EncodedMember[] encoded,
+      int count) {
+    Objects.checkFromToIndex(0, count, Math.min(keys.length, values.length));
     if (encoded != null) {
       Objects.checkFromToIndex(0, count, encoded.length);
     }
-    for (int i = 1; i < count; i++) {
-      if (compareCodePoints(keys[i - 1], keys[i]) >= 0) {
-        throw new IllegalArgumentException(
-            "changed keys are not strictly ascending at \"" + keys[i] + "\"");
-      }
-    }
+    assert firstUnsorted(keys, count) < 0 : "changed keys are not strictly ascending";
     SortedMap<String, V> sorted = sortedMap(base);
     String[] oldKeys;
     Object[] oldValues;
@@ -494,6 +511,16 @@ public final class Json {
     @SuppressWarnings("unchecked")
     MemberDecoder<? extends V> d = (MemberDecoder<? extends V>) decoder;
     return new FrozenSortedMap<>(k, v, encoding.build(), d); // compact when the base was
+  }
+
+  /** The index of the first of {@code keys[0, count)} not above the one before it, or -1. */
+  private static int firstUnsorted(String[] keys, int count) {
+    for (int i = 1; i < count; i++) {
+      if (compareCodePoints(keys[i - 1], keys[i]) >= 0) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The encoding of the empty object, as the base of a map whose members were encoded ahead. */

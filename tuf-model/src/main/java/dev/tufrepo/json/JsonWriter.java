@@ -278,14 +278,14 @@ public final class JsonWriter {
    * Writes {@code s} quoted if every character is printable ASCII needing no escape, copying eight
    * bytes at a time; returns false, having written nothing, otherwise.
    *
-   * <p>ISO-8859-1 encoding gives one byte per character for the printable ASCII strings this is for
-   * (a plain copy for the JDK's compact Latin-1 strings). Any other character either becomes a byte
-   * this method refuses (controls, DEL, {@code "}, {@code \}, non-ASCII) or is replaced by {@code
-   * ?}, which is refused too, so an accepted string is exactly its bytes.
+   * <p>ISO-8859-1 encoding gives one byte per character for the ASCII strings this is for (a plain
+   * copy for the JDK's compact Latin-1 strings). Any other character either becomes a byte this
+   * method refuses ({@code "}, {@code \}, non-ASCII, and controls unless canonical) or is replaced
+   * by {@code ?}, which is refused too, so an accepted string is exactly its bytes.
    */
   private boolean writeBulk(String s, int n) {
     byte[] ascii = s.getBytes(StandardCharsets.ISO_8859_1);
-    if (ascii.length != n || !isPlainAscii(ascii, n)) {
+    if (ascii.length != n || !isPlainAscii(ascii, n, canonical)) {
       return false;
     }
     ensure(n + 2);
@@ -299,31 +299,33 @@ public final class JsonWriter {
   }
 
   /**
-   * True if {@code a[0, n)} are all printable ASCII (0x20..0x7e) other than {@code "}, {@code \}
-   * and {@code ?}.
+   * True if {@code a[0, n)} are all ASCII that {@link #writeStringSlow} would copy as they are: no
+   * {@code "} or {@code \}, no control character unless {@code canonical} (canonical JSON escapes
+   * none), and no {@code ?} (see {@link #writeBulk}). DEL is copied as it is in both forms.
    *
-   * <p>Eight bytes at a time: each term sets the high bit of a byte that is non-ASCII, below 0x20,
-   * or equal to one of the refused characters. A borrow can also set it in bytes above such a byte,
-   * but never in a word without one, so "any high bit set" is exact.
+   * <p>Eight bytes at a time: each term sets the high bit of a byte that is non-ASCII, below 0x20
+   * (not canonical), or equal to one of the refused characters. A borrow can also set it in bytes
+   * above such a byte, but never in a word without one, so "any high bit set" is exact.
    */
-  private static boolean isPlainAscii(byte[] a, int n) {
+  private static boolean isPlainAscii(byte[] a, int n, boolean canonical) {
     int i = 0;
     for (; i + 8 <= n; i += 8) {
       long x = (long) LONGS.get(a, i);
       long bad =
           x
-              | ((x - 0x2020202020202020L) & ~x)
               | zeroByte(x ^ 0x2222222222222222L)
               | zeroByte(x ^ 0x5c5c5c5c5c5c5c5cL)
-              | zeroByte(x ^ 0x3f3f3f3f3f3f3f3fL)
-              | zeroByte(x ^ 0x7f7f7f7f7f7f7f7fL);
+              | zeroByte(x ^ 0x3f3f3f3f3f3f3f3fL);
+      if (!canonical) { // loop-invariant: the compiler makes a loop of each form
+        bad |= (x - 0x2020202020202020L) & ~x;
+      }
       if ((bad & HIGH_BITS) != 0) {
         return false;
       }
     }
     for (; i < n; i++) {
       byte c = a[i];
-      if (c < 0x20 || c == 0x7f || c == '"' || c == '\\' || c == '?') {
+      if (c < 0 || (c < 0x20 && !canonical) || c == '"' || c == '\\' || c == '?') {
         return false;
       }
     }

@@ -46,6 +46,30 @@ class CanonicalJsonProperties {
     return JsonTreeArbitraries.values(true, 4);
   }
 
+  /**
+   * Printable ASCII strings long enough for the writer's eight-bytes-at-a-time path, with at most
+   * one character that path must refuse or may pass (a control, DEL, quote, backslash, {@code ?},
+   * non-ASCII), at any position, so that both the refusal and every word boundary are exercised.
+   */
+  @Provide
+  Arbitrary<String> mostlyAscii() {
+    Arbitrary<String> ascii =
+        Arbitraries.strings().withCharRange(' ', '~').ofMinLength(16).ofMaxLength(72);
+    Arbitrary<Integer> odd =
+        Arbitraries.of(
+            0x00, 0x09, 0x1F, 0x7F, (int) '"', (int) '\\', (int) '?', 0xE9, 0x141, 0x1F600);
+    return Combinators.combine(
+            ascii, odd, Arbitraries.integers().between(0, 72), Arbitraries.of(true, false))
+        .as(
+            (s, cp, at, insert) -> {
+              if (!insert) {
+                return s;
+              }
+              int i = Math.min(at, s.length());
+              return s.substring(0, i) + Character.toString(cp) + s.substring(i);
+            });
+  }
+
   @Provide
   Arbitrary<String> keys() {
     return JsonTreeArbitraries.keys(true);
@@ -142,6 +166,18 @@ class CanonicalJsonProperties {
   @Property(tries = 1000)
   void parseOfWrite_returnsEqualTree_evenWithControlCharacters(
       @ForAll("treesWithControls") JsonValue v) {
+    byte[] text = Json.write(v);
+    assertEquals(v, Json.parse(text));
+    for (byte b : text) {
+      assertTrue((b & 0xFF) >= 0x20, "Json.write must escape every control character");
+    }
+  }
+
+  @Property(tries = 2000)
+  void longMostlyAsciiStrings_canonicalIsReference_andWriteParsesBack(
+      @ForAll("mostlyAscii") String s) {
+    JsonValue v = new JsonString(s);
+    assertArrayEquals(referenceCanonical(v), Json.canonical(v));
     byte[] text = Json.write(v);
     assertEquals(v, Json.parse(text));
     for (byte b : text) {

@@ -238,6 +238,16 @@ class WithChangesProperties {
   }
 
   @Test
+  void withSortedChanges_keysNotAscending_caughtByTheAssertionInTests() {
+    // surefire runs with assertions enabled: the order a caller promises is still checked here
+    assertThrows(
+        AssertionError.class,
+        () ->
+            Json.withSortedChanges(
+                Map.of(), new String[] {"b", "a"}, new Object[] {1, 2}, null, 2));
+  }
+
+  @Test
   void withChanges_everythingRemoved_emptyMap() {
     SortedMap<String, Integer> none =
         Json.withChanges(Map.of("a", 1), new String[] {"a"}, new Object[] {null}, 1);
