@@ -63,6 +63,7 @@ for ((r = 1; r <= rounds; r++)); do
   for v in "${order[@]}"; do
     if [[ $v == a ]]; then d=$dir_a; else d=$dir_b; fi
     echo "round $r: $v ($([[ $v == a ]] && echo "$rev_a" || echo "$rev_b"))" >&2
+    printf '%s\t%s\t%s\n' "$v" "$r" "$(benchmarks/host-speed.sh)" >>"$work/speeds"
     (set -- "${engine_args[@]}"; cd "$d" && benchmarks/engine.sh "$@" -rf csv -rff "$work/run.csv") \
       >"$logs/$v-$r.log" 2>&1 ||
       { echo "run failed, see $logs/$v-$r.log" >&2; tail -20 "$logs/$v-$r.log" >&2; exit 1; }
@@ -80,6 +81,8 @@ done
 
 echo "A = $rev_a, B = $rev_b (JMH output of each run: $logs); means per run:"
 sort -t$'\t' -k3,3 -k1,1 -k2,2n "$work/results" | awk -F'\t' '{printf "  %s round %s  %-60s %10.1f %s\n", $1, $2, $3, $4, $5}'
+echo "host speed before each run (see benchmarks/host-speed.sh):"
+awk -F'\t' '{printf "  %s round %s  %s\n", $1, $2, $3}' "$work/speeds"
 echo "median of the means:"
 sort -t$'\t' -k3,3 -k1,1 -k4,4g "$work/results" | awk -F'\t' '
   function flush() {

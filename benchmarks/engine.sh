@@ -25,4 +25,6 @@ trap cleanup EXIT
 if [[ $# -eq 0 || $1 == -* ]]; then
   set -- EngineBenchmark "$@" # options only: all the engine benchmarks
 fi
+benchmarks/host-speed.sh
 java -jar "$jar" -jvmArgsPrepend "-Djava.io.tmpdir=$data -Dtufrepo.bench.keepData=true" "$@"
+benchmarks/host-speed.sh
