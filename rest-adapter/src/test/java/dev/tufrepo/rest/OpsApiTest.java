@@ -66,6 +66,7 @@ class OpsApiTest {
             .expect(202)
             .str("data.task_id");
     assertEquals("SUCCESS", http.waitForTask(id).str("data.state"));
+    http.get("/api/v1/no-such-route").expect(404);
     // the listener hears of the publish just after the task result is committed: poll briefly
     Http.Resp r = http.get("/metrics").expect(200);
     long deadline = System.nanoTime() + 5_000_000_000L;
@@ -82,6 +83,22 @@ class OpsApiTest {
     double timestampExpiresIn = metric(text, "tufrepo_role_expires_in_seconds{role=\"timestamp\"}");
     assertTrue(timestampExpiresIn > 0 && timestampExpiresIn <= 86_400, text);
     assertTrue(text.contains("http_server_requests_seconds_count{method=\"POST\""), text);
+    // requests are labelled with the matched route's template, or UNMATCHED
+    assertTrue(
+        Pattern.compile(
+                "(?m)^http_server_requests_seconds_count\\{method=\"POST\",status=\"202\","
+                    + "uri=\"/api/v1/artifacts\",?} 1(\\.0)?$")
+            .matcher(text)
+            .find(),
+        text);
+    assertTrue(
+        Pattern.compile(
+                "(?m)^http_server_requests_seconds_count\\{method=\"GET\",status=\"200\","
+                    + "uri=\"/api/v1/task\",?} \\d")
+            .matcher(text)
+            .find(),
+        text);
+    assertTrue(text.contains("status=\"404\",uri=\"UNMATCHED\""), text);
   }
 
   private static double metric(String text, String name) {
