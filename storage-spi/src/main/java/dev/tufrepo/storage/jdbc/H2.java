@@ -37,16 +37,11 @@ final class H2 {
    *       a 10-artifact request is about 500 bytes; a publish that ends 1,000 such tasks took
    *       100-120 ms to upsert and commit them with the default and 25-33 ms with this. Larger
    *       results (batches of hundreds of artifacts) still go to the LOB maps.
-   *   <li>{@code QUERY_CACHE_SIZE=64}: each connection keeps the parsed form of its last 64
-   *       statements instead of 8. The store uses about twenty distinct statements; with 8, a
-   *       publish's commit pushed the task lookup out of the cache of the connection it ran on, so
-   *       {@code GET /api/v1/task} parsed its SQL again about every time (a third of the lookup's
-   *       CPU under load).
    * </ul>
    */
   static final String URL_SETTINGS =
       ";WRITE_DELAY=0;NON_KEYWORDS=KEY,VALUE;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE"
-          + ";MAX_LENGTH_INPLACE_LOB=8192;QUERY_CACHE_SIZE=64";
+          + ";MAX_LENGTH_INPLACE_LOB=8192";
 
   private H2() {}
 
