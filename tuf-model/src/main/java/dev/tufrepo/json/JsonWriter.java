@@ -316,7 +316,7 @@ public final class JsonWriter {
               | zeroByte(x ^ 0x2222222222222222L)
               | zeroByte(x ^ 0x5c5c5c5c5c5c5c5cL)
               | zeroByte(x ^ 0x3f3f3f3f3f3f3f3fL);
-      if (!canonical) { // loop-invariant: the compiler makes a loop of each form
+      if (!canonical) { // invariant: the JIT can unswitch the loop
         bad |= (x - 0x2020202020202020L) & ~x;
       }
       if ((bad & HIGH_BITS) != 0) {

@@ -703,13 +703,6 @@ public final class Publisher {
   }
 
   /**
-   * The role index of each operation (-1: none trusted). Also sets each operation's {@link Op#key}
-   * and each add's {@link Op#member}, its canonical bytes as a member of its role, made here in
-   * acceptance order while the artifacts' objects lie close together in memory: encoding a bin's
-   * new targets later, in path order, read objects scattered across the heap and took about four
-   * times as long.
-   */
-  /**
    * The drained batches' operations, in acceptance order (each batch's adds, then its removes),
    * made in parallel chunks when there are many: a million of them took 40-90 ms on one core while
    * the others waited.
@@ -765,6 +758,13 @@ public final class Publisher {
     return ranges;
   }
 
+  /**
+   * The role index of each operation (-1: none trusted). Also sets each operation's {@link Op#key}
+   * and each add's {@link Op#member}, its canonical bytes as a member of its role, made here in
+   * acceptance order while the artifacts' objects lie close together in memory: encoding a bin's
+   * new targets later, in path order, read objects scattered across the heap and took about four
+   * times as long.
+   */
   private int[] binIndexes(List<Op> ops, RoleMap bins, List<int[]> ranges) {
     int n = ops.size();
     int[] out = new int[n];
@@ -807,11 +807,11 @@ public final class Publisher {
     return out;
   }
 
-  /** The operations that have a role, grouped by it (a counting sort, acceptance order kept). */
   /**
-   * Groups the operations by bin, in acceptance order within each: a counting sort whose counts and
-   * placement run in the chunks of {@code ranges} in parallel. Placing a million operations into
-   * 16,384 bins is a million scattered writes, 50-80 ms on one core while the others waited.
+   * The operations that have a role, grouped by it, in acceptance order within each: a counting
+   * sort whose counts and placement run in the chunks of {@code ranges} in parallel (placing a
+   * million operations into 16,384 bins is a million scattered writes, which ran on one core while
+   * the other waited).
    */
   private Grouped group(List<Op> ops, int[] binOf, int nb, List<int[]> ranges) {
     int chunks = ranges.size();
