@@ -224,6 +224,97 @@ class RepositoryEngineTest {
     assertEquals("Artifact(s) removed", ((JsonString) rr.get("message")).value());
   }
 
+  /**
+   * More than 20,000 operations in one publish are made and grouped by bin in parallel chunks whose
+   * edges fall inside batches: every operation must still apply in acceptance order, across
+   * batches, and each task must report its own paths.
+   */
+  @Test
+  void publish_pastTheParallelThreshold_appliesEveryBatchInAcceptanceOrder() {
+    bootstrapped(64);
+    Map<String, TargetFile> model = new java.util.TreeMap<>();
+    List<Artifact> first = new ArrayList<>();
+    for (int i = 0; i < 6000; i++) {
+      first.add(TestRepository.artifact("p/" + i, 1));
+    }
+    engine.submit(ArtifactBatch.add(first));
+    engine.publish();
+    first.forEach(a -> model.put(a.path(), a.info()));
+
+    List<ArtifactBatch> batches = new ArrayList<>();
+    List<Artifact> q = new ArrayList<>(); // new paths
+    for (int i = 0; i < 9000; i++) {
+      q.add(TestRepository.artifact("q/" + i, 2));
+    }
+    batches.add(ArtifactBatch.add(q));
+    List<Artifact> readd = new ArrayList<>(); // replaced in place
+    List<String> gone = new ArrayList<>(); // removed, then 500 never there
+    for (int i = 0; i < 3000; i++) {
+      readd.add(TestRepository.artifact("p/" + i, 3));
+    }
+    for (int i = 3000; i < 5000; i++) {
+      gone.add("p/" + i);
+    }
+    for (int i = 0; i < 500; i++) {
+      gone.add("nope/" + i);
+    }
+    batches.add(new ArtifactBatch(readd, gone, false));
+    List<String> undo = new ArrayList<>(); // added two batches before, in the same publish
+    for (int i = 0; i < 1000; i++) {
+      undo.add("q/" + i);
+    }
+    batches.add(ArtifactBatch.remove(undo));
+    List<Artifact> back = new ArrayList<>(); // removed one batch before, added again
+    for (int i = 0; i < 500; i++) {
+      back.add(TestRepository.artifact("q/" + i, 4));
+    }
+    batches.add(ArtifactBatch.add(back));
+    List<Artifact> r = new ArrayList<>();
+    for (int i = 0; i < 4500; i++) {
+      r.add(TestRepository.artifact("r/" + i, 5));
+    }
+    batches.add(ArtifactBatch.add(r));
+    List<String> tasks = new ArrayList<>();
+    int ops = 0;
+    for (ArtifactBatch b : batches) {
+      tasks.add(engine.submit(b));
+      ops += b.adds().size() + b.removes().size();
+      b.adds().forEach(a -> model.put(a.path(), a.info()));
+      b.removes().forEach(model::remove);
+    }
+    assertTrue(ops > 20_000, "enough operations for parallel chunks: " + ops);
+
+    PublishResult result = engine.publish();
+
+    assertEquals(5, result.batches());
+    assertEquals(9000 + 3000 + 500 + 4500, result.added());
+    assertEquals(2000 + 1000, result.removed());
+    assertEquals(500, result.notFound());
+    var report = repo.verify();
+    assertEquals(List.of(), report.problems());
+    assertEquals(model, report.targets());
+    JsonObject mixed = (JsonObject) result(engine.task(tasks.get(1)).orElseThrow()).get("details");
+    assertEquals(readd.get(0).path(), first(mixed, "added_artifacts"));
+    assertEquals(3000, size(mixed, "added_artifacts"));
+    assertEquals(2000, size(mixed, "deleted_artifacts"));
+    assertEquals(500, size(mixed, "not_found_artifacts"));
+    assertEquals("nope/0", first(mixed, "not_found_artifacts"));
+    JsonObject undone = (JsonObject) result(engine.task(tasks.get(2)).orElseThrow()).get("details");
+    assertEquals(1000, size(undone, "deleted_artifacts"));
+    assertEquals(0, size(undone, "not_found_artifacts"));
+    JsonObject last = (JsonObject) result(engine.task(tasks.get(4)).orElseThrow()).get("details");
+    assertEquals(4500, size(last, "added_artifacts"));
+    assertEquals("r/0", first(last, "added_artifacts"));
+  }
+
+  private static int size(JsonObject details, String key) {
+    return ((dev.tufrepo.json.JsonArray) details.get(key)).values().size();
+  }
+
+  private static String first(JsonObject details, String key) {
+    return ((JsonString) ((dev.tufrepo.json.JsonArray) details.get(key)).values().get(0)).value();
+  }
+
   @Test
   void addArtifacts_unchangedBins_doesNotBumpSnapshot() {
     bootstrapped(16);
