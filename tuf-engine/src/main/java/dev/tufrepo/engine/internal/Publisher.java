@@ -814,8 +814,8 @@ public final class Publisher {
    * the other waited).
    */
   private Grouped group(List<Op> ops, int[] binOf, int nb, List<int[]> ranges) {
-    int chunks = ranges.size();
-    List<int[]> counts = // per chunk, its operations in each bin
+    // per chunk, its operations in each bin; then, in place, where it puts its next one of each
+    List<int[]> at =
         parallel(
             ranges,
             r -> {
@@ -828,36 +828,32 @@ public final class Publisher {
               return c;
             });
     int[] start = new int[nb + 1];
-    int[][] next = new int[chunks][]; // where each chunk puts its next operation of each bin
-    for (int c = 0; c < chunks; c++) {
-      next[c] = new int[nb];
-    }
     int p = 0;
     for (int b = 0; b < nb; b++) {
       start[b] = p;
-      for (int c = 0; c < chunks; c++) {
-        next[c][b] = p;
-        p += counts.get(c)[b];
+      for (int[] c : at) {
+        int count = c[b];
+        c[b] = p;
+        p += count;
       }
     }
     start[nb] = p;
     Op[] grouped = new Op[p];
     long[] keys = new long[p];
-    List<Integer> indexes = new ArrayList<>(chunks);
-    for (int c = 0; c < chunks; c++) {
-      indexes.add(c);
+    List<Chunk> chunks = new ArrayList<>(ranges.size());
+    for (int c = 0; c < ranges.size(); c++) {
+      chunks.add(new Chunk(ranges.get(c)[0], ranges.get(c)[1], at.get(c)));
     }
     parallel(
-        indexes,
+        chunks,
         c -> {
-          int[] at = next[c];
-          for (int i = ranges.get(c)[0]; i < ranges.get(c)[1]; i++) {
+          for (int i = c.from; i < c.to; i++) {
             int b = binOf[i];
             if (b < 0) {
               continue; // no online role is trusted for this path: reported as invalid
             }
             Op op = ops.get(i);
-            int q = at[b]++;
+            int q = c.at[b]++;
             grouped[q] = op;
             keys[q] = op.key;
           }
@@ -865,6 +861,9 @@ public final class Publisher {
         });
     return new Grouped(grouped, keys, start);
   }
+
+  /** Operations {@code [from, to)} and where each of their bins' next one goes. */
+  private record Chunk(int from, int to, int[] at) {}
 
   /** Runs {@code f} over {@code items} on the executor, in about 4 x parallelism chunks. */
   private <T, R> List<R> parallel(List<T> items, java.util.function.Function<T, R> f) {
