@@ -271,7 +271,7 @@ class FileSystemDurabilityTest {
     assumeTrue(syncfsAvailableIn(dir()), "no syncfs here");
     try (FileSystemMetadataStore byDefault =
         FileSystemMetadataStore.builder(dir()).durability(Durability.SYNCFS).build()) {
-      writeGroup(byDefault, 1, 200); // 1.6 MB, under the default 64 MiB
+      writeGroup(byDefault, 1, 100); // 0.8 MB, under the default 1 MiB
       assertEquals(0, byDefault.writeBacksStarted());
     }
     try (FileSystemMetadataStore off =
