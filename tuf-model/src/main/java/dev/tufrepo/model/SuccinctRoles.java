@@ -81,6 +81,31 @@ public record SuccinctRoles(
     return new String(c);
   }
 
+  /**
+   * True if {@code name} is {@code roleName(index) + suffix} (a bin's metadata file name with
+   * suffix {@code ".json"}), compared in place: checking that a snapshot lists every bin of 16,384
+   * built and dropped two strings per bin.
+   */
+  public boolean isRoleName(String name, long index, String suffix) {
+    int p = namePrefix.length();
+    int n = suffixLength();
+    if (index < 0
+        || index >= numberOfBins()
+        || name.length() != p + 1 + n + suffix.length()
+        || !name.startsWith(namePrefix)
+        || name.charAt(p) != '-'
+        || !name.endsWith(suffix)) {
+      return false;
+    }
+    for (int i = p + n; i > p; i--) {
+      if (name.charAt(i) != HEX[(int) (index & 0xF)]) {
+        return false;
+      }
+      index >>>= 4;
+    }
+    return true;
+  }
+
   /** All bin names in index order; computed on access. Up to 2^30 bins. */
   public List<String> roleNames() {
     if (bitLength > 30) {

@@ -250,6 +250,29 @@ class MetadataProperties {
     assertThrows(IndexOutOfBoundsException.class, () -> bins.roleName(n));
   }
 
+  @Property(tries = 1000)
+  void isRoleName_matchesExactlyTheBuiltName(
+      @ForAll @IntRange(min = 1, max = 32) int bitLength,
+      @ForAll long anyIndex,
+      @ForAll long otherIndex,
+      @ForAll("namePrefixes") String prefix,
+      @ForAll("namePrefixes") String otherPrefix,
+      @ForAll @net.jqwik.api.constraints.StringLength(max = 6) String suffix) {
+    SuccinctRoles bins = new SuccinctRoles(java.util.List.of("k"), 1, bitLength, prefix);
+    long n = bins.numberOfBins();
+    long index = Math.floorMod(anyIndex, n);
+    long other = Math.floorMod(otherIndex, n);
+    String name = bins.roleName(index) + suffix;
+    assertTrue(bins.isRoleName(name, index, suffix), name);
+    assertEquals(index == other, bins.isRoleName(name, other, suffix), name + " as " + other);
+    assertEquals(suffix.isEmpty(), bins.isRoleName(bins.roleName(index), index, suffix), name);
+    String foreign = otherPrefix + name.substring(prefix.length());
+    assertEquals(otherPrefix.equals(prefix), bins.isRoleName(foreign, index, suffix), foreign);
+    assertFalse(bins.isRoleName(name + "x", index, suffix), name + "x");
+    assertFalse(bins.isRoleName(name, n, suffix), "index " + n);
+    assertFalse(bins.isRoleName(name, -1, suffix), "index -1");
+  }
+
   /** First 4 bytes of SHA-256 of the UTF-8 path as unsigned big-endian, top bit_length bits. */
   private static long referenceBinIndex(String path, int bitLength) {
     byte[] d;

@@ -120,23 +120,20 @@ public final class ClientCheck {
   }
 
   /**
-   * Every bin's file is listed in {@code meta}. Both run in the same order (bin names are
-   * fixed-width lowercase hex, and meta is sorted by code point), so one walk does it.
+   * Every bin's file is listed in {@code meta}. Bin names are fixed-width lowercase hex and meta is
+   * sorted by code point, so the bins' files come in index order among the other names: one walk
+   * that looks for the next bin's name finds the first one missing.
    */
   static void listsEveryBin(Map<String, MetaFile> meta, SuccinctRoles bins) {
-    Iterator<String> names = meta.keySet().iterator();
     long n = bins.numberOfBins();
-    String name = names.hasNext() ? names.next() : null;
-    for (long i = 0; i < n; i++) {
-      String bin = bins.roleName(i) + ".json";
-      // usually the very next name: equals first, the code point comparison only to skip others
-      while (name != null && !name.equals(bin) && Json.CODE_POINT_ORDER.compare(name, bin) < 0) {
-        name = names.hasNext() ? names.next() : null;
+    long next = 0;
+    for (String name : meta.keySet()) {
+      if (next < n && bins.isRoleName(name, next, ".json")) {
+        next++;
       }
-      if (!bin.equals(name)) {
-        fail("snapshot does not list %s", bin);
-      }
-      name = names.hasNext() ? names.next() : null;
+    }
+    if (next < n) {
+      fail("snapshot does not list %s.json", bins.roleName(next));
     }
   }
 
