@@ -65,8 +65,9 @@ import java.util.stream.Stream;
  * publishing thread's CPU. Versions written by a version without the journal are read from the
  * delegate's table.
  *
- * <p>Tasks of queued batches are read from memory, every other task from the delegate. Not for
- * several nodes: the log is local to this data directory (PostgreSQL keeps its queue in tables).
+ * <p>Tasks of queued batches are read from memory, and so are the tasks that the last publishes
+ * committed ({@link RecentTasks}); every other task from the delegate. Not for several nodes: the
+ * log is local to this data directory (PostgreSQL keeps its queue in tables).
  */
 public final class QueueLogStateStore extends ForwardingStateStore {
   /** The delegate setting holding what publishes have drained from the log. */
@@ -122,6 +123,12 @@ public final class QueueLogStateStore extends ForwardingStateStore {
 
   /** Tasks with at least one queued batch; written under {@link #lock}, read without it. */
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+
+  /**
+   * The tasks the last publishes committed (up to 65,536, with up to 16 M chars of results, none
+   * larger than 64 k chars): polling a task just published does not query the delegate.
+   */
+  private final RecentTasks recent = new RecentTasks(65_536, 16L << 20, 64 << 10);
 
   private final ArrayDeque<Segment> segments = new ArrayDeque<>();
   private long nextSeq;
@@ -353,6 +360,7 @@ public final class QueueLogStateStore extends ForwardingStateStore {
   public void putTask(TaskRecord task) {
     checkTask(task);
     delegate.putTask(task);
+    recent.written(task.id());
     lock.lock();
     try {
       if (pending.containsKey(task.id())) {
@@ -370,7 +378,11 @@ public final class QueueLogStateStore extends ForwardingStateStore {
     Objects.requireNonNull(id, "id");
     ensureOpen();
     Pending p = pending.get(id);
-    return p != null ? Optional.of(p.task) : delegate.task(id);
+    if (p != null) {
+      return Optional.of(p.task);
+    }
+    TaskRecord committed = recent.get(id);
+    return committed != null ? Optional.of(committed) : delegate.task(id);
   }
 
   // ---- publish
@@ -432,9 +444,11 @@ public final class QueueLogStateStore extends ForwardingStateStore {
         prepared = versions.prepare(commit.roleVersions());
         settings.put(VERSIONS_SETTING, Long.toString(prepared.id()));
       }
+      long writesBefore = recent.writes();
       delegate.commitPublish(
           new PublishCommit(commit.fencingToken(), Map.of(), List.of(), tasks, settings),
           beforeCommit);
+      recent.committed(tasks, writesBefore);
       if (prepared != null) {
         versions.committed(prepared);
       }
@@ -541,6 +555,7 @@ public final class QueueLogStateStore extends ForwardingStateStore {
       }
       closed = true;
       closeFiles();
+      recent.clear();
     } finally {
       lock.unlock();
     }

@@ -170,6 +170,57 @@ class QueueLogStateStoreTest extends StateStoreContract {
     assertEquals(Optional.of(done), store.task(task(1).id()));
   }
 
+  /** H2 underneath, counting the task lookups that reach it. */
+  private static final class CountingLookups extends dev.tufrepo.storage.ForwardingStateStore {
+    final java.util.concurrent.atomic.AtomicInteger lookups =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    CountingLookups(StateStore delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public Optional<TaskRecord> task(String id) {
+      lookups.incrementAndGet();
+      return super.task(id);
+    }
+  }
+
+  @Test
+  void task_justPublished_answeredFromMemory_untilAWriteOfItsOwnReplacesIt() {
+    store.close();
+    CountingLookups h2 = new CountingLookups(JdbcStateStore.h2(tempDir));
+    store = QueueLogStateStore.open(h2, queueDir(), false);
+    long seq = store.enqueue(task(1), payload(1));
+    TaskRecord done = task(1).withState("SUCCESS", T0.plusSeconds(1), "{\"added\":1}");
+    store.commitPublish(drain(List.of(seq), done));
+
+    assertEquals(Optional.of(done), store.task(done.id()));
+    assertEquals(0, h2.lookups.get(), "answered by the database");
+
+    TaskRecord later = done.withState("ERRORED", T0.plusSeconds(2), "{\"error\":\"x\"}");
+    store.putTask(later);
+    assertEquals(Optional.of(later), store.task(done.id()));
+    assertEquals(1, h2.lookups.get());
+    assertEquals(Optional.empty(), store.task(task(9).id()));
+  }
+
+  @Test
+  void commitPublish_whileAnotherTaskIsWritten_keepsNothingInMemory_readsTheDatabase() {
+    store.close();
+    CountingLookups h2 = new CountingLookups(JdbcStateStore.h2(tempDir));
+    store = QueueLogStateStore.open(h2, queueDir(), false);
+    long seq = store.enqueue(task(1), payload(1));
+    TaskRecord done = task(1).withState("SUCCESS", T0.plusSeconds(1), "{}");
+    TaskRecord other = task(2).withState("SUCCESS", T0.plusSeconds(1), "{}");
+    // a write outside the publish ends while it commits: it could have been of task 1
+    store.commitPublish(drain(List.of(seq), done), () -> store.putTask(other));
+
+    assertEquals(Optional.of(done), store.task(done.id()));
+    assertEquals(Optional.of(other), store.task(other.id()));
+    assertEquals(2, h2.lookups.get(), "both read from the database");
+  }
+
   @Test
   void drainedMark_isHiddenAndReserved() {
     long seq = store.enqueue(task(1), payload(1));
