@@ -196,7 +196,7 @@ class QueueLogStateStoreTest extends StateStoreContract {
     store.commitPublish(drain(List.of(seq), done));
 
     assertEquals(Optional.of(done), store.task(done.id()));
-    assertEquals(0, h2.lookups.get(), "answered by the database");
+    assertEquals(0, h2.lookups.get(), "the database was asked");
 
     TaskRecord later = done.withState("ERRORED", T0.plusSeconds(2), "{\"error\":\"x\"}");
     store.putTask(later);
