@@ -186,11 +186,17 @@ class QueueLogStateStoreTest extends StateStoreContract {
     }
   }
 
-  @Test
-  void task_justPublished_answeredFromMemory_untilAWriteOfItsOwnReplacesIt() {
+  /** Reopens the store over H2 behind a {@link CountingLookups}, which it returns. */
+  private CountingLookups reopenCountingLookups() {
     store.close();
     CountingLookups h2 = new CountingLookups(JdbcStateStore.h2(tempDir));
     store = QueueLogStateStore.open(h2, queueDir(), false);
+    return h2;
+  }
+
+  @Test
+  void task_justPublished_answeredFromMemory_untilAWriteOfItsOwnReplacesIt() {
+    CountingLookups h2 = reopenCountingLookups();
     long seq = store.enqueue(task(1), payload(1));
     TaskRecord done = task(1).withState("SUCCESS", T0.plusSeconds(1), "{\"added\":1}");
     store.commitPublish(drain(List.of(seq), done));
@@ -207,9 +213,7 @@ class QueueLogStateStoreTest extends StateStoreContract {
 
   @Test
   void commitPublish_whileAnotherTaskIsWritten_keepsNothingInMemory_readsTheDatabase() {
-    store.close();
-    CountingLookups h2 = new CountingLookups(JdbcStateStore.h2(tempDir));
-    store = QueueLogStateStore.open(h2, queueDir(), false);
+    CountingLookups h2 = reopenCountingLookups();
     long seq = store.enqueue(task(1), payload(1));
     TaskRecord done = task(1).withState("SUCCESS", T0.plusSeconds(1), "{}");
     TaskRecord other = task(2).withState("SUCCESS", T0.plusSeconds(1), "{}");
