@@ -369,7 +369,7 @@ public final class Json {
       e = f.encode();
       f.encoding = e;
     }
-    return new FrozenSortedMap<>(f.keys, new Object[f.keys.length], e, decoder);
+    return new FrozenSortedMap<>(f.keys, new Object[f.keys.length], e, decoder, f.index);
   }
 
   /**
@@ -468,11 +468,22 @@ public final class Json {
             : new EncodingBuilder(
                 oldEncoding.length + changedSize(oldEncoding, oldKeys.length, encoded, count),
                 outKeys.length);
+    // a large map's keys are found through its index; most changes of a snapshot's meta replace
+    // entries, and then the new map shares the keys array and the index
+    KeyIndex oldIndex =
+        sorted instanceof FrozenSortedMap<?> f && f.keys.length >= KeyIndex.MIN_KEYS
+            ? f.keyIndex()
+            : null;
+    boolean sameKeys = true;
     int from = 0; // next old index to copy
     int n = 0;
     for (int i = 0; i < count; i++) {
       String key = Objects.requireNonNull(keys[i], "key");
-      int at = Arrays.binarySearch(oldKeys, from, oldKeys.length, key, CODE_POINT_ORDER);
+      int at = oldIndex == null ? -1 : oldIndex.find(oldKeys, key);
+      if (at < from) { // absent (or keys out of order): the binary search gives where it goes
+        at = Arrays.binarySearch(oldKeys, from, oldKeys.length, key, CODE_POINT_ORDER);
+      }
+      sameKeys &= at >= 0 && values[i] != null;
       int end = at >= 0 ? at : -at - 1; // old members before the changed key
       System.arraycopy(oldKeys, from, outKeys, n, end - from);
       System.arraycopy(oldValues, from, outValues, n, end - from);
@@ -503,14 +514,64 @@ public final class Json {
     if (n == 0) {
       return Collections.emptySortedMap();
     }
-    String[] k = n == outKeys.length ? outKeys : Arrays.copyOf(outKeys, n);
+    // the same keys in the same places: the old array (equal strings) and its index serve
+    boolean shared = sameKeys && n == oldKeys.length;
+    String[] k = shared ? oldKeys : n == outKeys.length ? outKeys : Arrays.copyOf(outKeys, n);
+    KeyIndex index = shared ? oldIndex : null;
     Object[] v = n == outValues.length ? outValues : Arrays.copyOf(outValues, n);
     if (encoding == null) {
-      return new FrozenSortedMap<>(k, v);
+      return new FrozenSortedMap<>(k, v, null, null, index);
     }
     @SuppressWarnings("unchecked")
     MemberDecoder<? extends V> d = (MemberDecoder<? extends V>) decoder;
-    return new FrozenSortedMap<>(k, v, encoding.build(), d); // compact when the base was
+    return new FrozenSortedMap<>(k, v, encoding.build(), d, index); // compact when the base was
+  }
+
+  /**
+   * Where each key of a large {@link FrozenSortedMap} is, by hash: open addressing, position + 1
+   * per slot. A binary search of a snapshot's 16,384 names compared 14 strings scattered across the
+   * heap per lookup, and a publish looks each re-signed bin up several times. Immutable; its final
+   * fields make it safe to hand between threads through a plain field.
+   */
+  private static final class KeyIndex {
+    /** Smaller maps are searched by halves: a few comparisons, no table. */
+    static final int MIN_KEYS = 256;
+
+    private final int[] slots;
+    private final int shift;
+
+    KeyIndex(String[] keys) {
+      int bits = 32 - Integer.numberOfLeadingZeros(keys.length * 2 - 1); // 2^bits >= 2n
+      slots = new int[1 << bits];
+      shift = 32 - bits;
+      int mask = slots.length - 1;
+      for (int i = 0; i < keys.length; i++) {
+        int s = slot(keys[i]);
+        while (slots[s] != 0) {
+          s = (s + 1) & mask;
+        }
+        slots[s] = i + 1;
+      }
+    }
+
+    private int slot(String key) {
+      return (key.hashCode() * 0x9E3779B9) >>> shift;
+    }
+
+    /** The position of {@code key} in {@code keys} (the array this was built from), or -1. */
+    int find(String[] keys, String key) {
+      int mask = slots.length - 1;
+      for (int s = slot(key); ; s = (s + 1) & mask) {
+        int p = slots[s];
+        if (p == 0) {
+          return -1;
+        }
+        String k = keys[p - 1];
+        if (k == key || k.equals(key)) {
+          return p - 1;
+        }
+      }
+    }
   }
 
   /** The index of the first of {@code keys[0, count)} not above the one before it, or -1. */
@@ -629,6 +690,13 @@ public final class Json {
     /** Decodes the values a compact map does not hold (see {@link #compact}); else null. */
     private final MemberDecoder<? extends V> decoder;
 
+    /**
+     * The index of {@link #keys} once a lookup built it (maps of {@link KeyIndex#MIN_KEYS} keys or
+     * more), or the one of the map whose keys array this one shares. Racy but safe: a thread that
+     * sees none builds an equal one.
+     */
+    private KeyIndex index;
+
     /** Copies {@code tree}, sorted by {@link #CODE_POINT_ORDER} and never empty. */
     FrozenSortedMap(TreeMap<String, V> tree) {
       decoder = null;
@@ -654,10 +722,31 @@ public final class Json {
      */
     FrozenSortedMap(
         String[] keys, Object[] values, Encoding encoding, MemberDecoder<? extends V> decoder) {
+      this(keys, values, encoding, decoder, null);
+    }
+
+    /** As above, with the index of another map over the same {@code keys} array (may be null). */
+    FrozenSortedMap(
+        String[] keys,
+        Object[] values,
+        Encoding encoding,
+        MemberDecoder<? extends V> decoder,
+        KeyIndex index) {
       this.keys = keys;
       this.values = values;
       this.encoding = encoding;
       this.decoder = decoder;
+      this.index = index;
+    }
+
+    /** The index of the keys, built at the first call. */
+    KeyIndex keyIndex() {
+      KeyIndex i = index;
+      if (i == null) {
+        i = new KeyIndex(keys);
+        index = i;
+      }
+      return i;
     }
 
     /** The map of one entry. */
@@ -681,6 +770,9 @@ public final class Json {
     private int indexOf(Object key) {
       if (!(key instanceof String k)) {
         return -1;
+      }
+      if (keys.length >= KeyIndex.MIN_KEYS) {
+        return keyIndex().find(keys, k);
       }
       int lo = 0;
       int hi = keys.length - 1;

@@ -64,6 +64,68 @@ class WithChangesProperties {
     assertEquals(Json.sortedMap(expected), actual);
   }
 
+  @Provide
+  Arbitrary<java.util.Set<String>> largeKeySets() {
+    // past KeyIndex.MIN_KEYS (256); "Aa" and "BB" have the same String.hashCode, so keys made of
+    // these letters collide in the index and are found by probing; and the code point trap
+    Arbitrary<String> key =
+        Arbitraries.oneOf(
+            Arbitraries.strings().withChars("AaBb").ofMinLength(1).ofMaxLength(7),
+            JsonTreeArbitraries.keys(false));
+    return key.set().ofMinSize(250).ofMaxSize(600);
+  }
+
+  /**
+   * Rounds of changes to a map large enough to be looked up through its hash index: rounds that
+   * only replace values (the new map shares the keys and the index), rounds that add and remove.
+   * After each round every key is found with its value, and keys not in it are not.
+   */
+  @Property(tries = 200)
+  void withChanges_largeMaps_lookupsSameAsATreeMap(
+      @ForAll("largeKeySets") java.util.Set<String> keySet, @ForAll long seed) {
+    java.util.Random random = new java.util.Random(seed);
+    TreeMap<String, Integer> expected = new TreeMap<>(Json.CODE_POINT_ORDER);
+    for (String k : keySet) {
+      expected.put(k, random.nextInt(10));
+    }
+    SortedMap<String, Integer> actual = Json.sortedMap(expected);
+    for (int round = 0; round < 6; round++) {
+      boolean replaceOnly = round % 2 == 0;
+      TreeMap<String, Integer> changes = new TreeMap<>(Json.CODE_POINT_ORDER);
+      List<String> present = new ArrayList<>(expected.keySet());
+      for (int c = 0; c < 20 && !present.isEmpty(); c++) {
+        int kind = replaceOnly ? 0 : random.nextInt(3);
+        if (kind == 0) {
+          changes.put(present.get(random.nextInt(present.size())), random.nextInt(10));
+        } else if (kind == 1) {
+          changes.put("new" + random.nextInt(1000), random.nextInt(10));
+        } else {
+          changes.put(present.get(random.nextInt(present.size())), null);
+        }
+      }
+      String[] keys = changes.keySet().toArray(new String[0]);
+      Object[] values = changes.values().toArray();
+      changes.forEach(
+          (k, v) -> {
+            if (v == null) {
+              expected.remove(k);
+            } else {
+              expected.put(k, v);
+            }
+          });
+      actual = Json.withChanges(actual, keys, values, keys.length);
+
+      assertEquals(expected, actual);
+      for (Map.Entry<String, Integer> e : expected.entrySet()) {
+        assertEquals(e.getValue(), actual.get(e.getKey()), e.getKey());
+      }
+      for (String probe : List.of("zz", "new" + random.nextInt(1000), "AaAa", "BBBB", "")) {
+        assertEquals(expected.get(probe), actual.get(probe), probe);
+        assertEquals(expected.containsKey(probe), actual.containsKey(probe), probe);
+      }
+    }
+  }
+
   /** A value that writes itself, with text that needs escaping now and then. */
   private record Note(String text) implements JsonWritable {
     @Override
