@@ -474,12 +474,13 @@ public final class Json {
         sorted instanceof FrozenSortedMap<?> f && f.keys.length >= KeyIndex.MIN_KEYS
             ? f.keyIndex()
             : null;
+    KeyIndex lookUp = oldIndex == KeyIndex.NONE ? null : oldIndex;
     boolean sameKeys = true;
     int from = 0; // next old index to copy
     int n = 0;
     for (int i = 0; i < count; i++) {
       String key = Objects.requireNonNull(keys[i], "key");
-      int at = oldIndex == null ? -1 : oldIndex.find(oldKeys, key);
+      int at = lookUp == null ? -1 : lookUp.find(oldKeys, key);
       if (at < from) { // absent (or keys out of order): the binary search gives where it goes
         at = Arrays.binarySearch(oldKeys, from, oldKeys.length, key, CODE_POINT_ORDER);
       }
@@ -537,31 +538,57 @@ public final class Json {
     /** Smaller maps are searched by halves: a few comparisons, no table. */
     static final int MIN_KEYS = 256;
 
+    /**
+     * No key lies further than this from its first slot, or the map gets no index ({@link #NONE})
+     * and is searched by halves. Target paths come from clients, and strings with equal hash codes
+     * are easy to make: without the bound, a bin of such paths would make every lookup, and the
+     * building of the index, walk them all. With random hash codes a table at most half full places
+     * keys a few slots away.
+     */
+    static final int MAX_DISTANCE = 64;
+
+    /** The index of a map whose keys are too crowded in the table: search it by halves. */
+    static final KeyIndex NONE = new KeyIndex(new int[0], 0);
+
     private final int[] slots;
     private final int shift;
 
-    KeyIndex(String[] keys) {
+    private KeyIndex(int[] slots, int shift) {
+      this.slots = slots;
+      this.shift = shift;
+    }
+
+    /** The index of {@code keys}, or {@link #NONE}. */
+    static KeyIndex of(String[] keys) {
       int bits = 32 - Integer.numberOfLeadingZeros(keys.length * 2 - 1); // 2^bits >= 2n
-      slots = new int[1 << bits];
-      shift = 32 - bits;
+      int[] slots = new int[1 << bits];
+      int shift = 32 - bits;
       int mask = slots.length - 1;
       for (int i = 0; i < keys.length; i++) {
-        int s = slot(keys[i]);
-        while (slots[s] != 0) {
+        int s = slot(keys[i], shift);
+        for (int d = 0; slots[s] != 0; d++) {
+          if (d == MAX_DISTANCE) {
+            return NONE;
+          }
           s = (s + 1) & mask;
         }
         slots[s] = i + 1;
       }
+      return new KeyIndex(slots, shift);
     }
 
-    private int slot(String key) {
+    private static int slot(String key, int shift) {
       return (key.hashCode() * 0x9E3779B9) >>> shift;
     }
 
-    /** The position of {@code key} in {@code keys} (the array this was built from), or -1. */
+    /**
+     * The position of {@code key} in {@code keys} (the array this was built from), or -1. Not for
+     * {@link #NONE}.
+     */
     int find(String[] keys, String key) {
       int mask = slots.length - 1;
-      for (int s = slot(key); ; s = (s + 1) & mask) {
+      int s = slot(key, shift);
+      for (int d = 0; d <= MAX_DISTANCE; d++, s = (s + 1) & mask) {
         int p = slots[s];
         if (p == 0) {
           return -1;
@@ -571,7 +598,15 @@ public final class Json {
           return p - 1;
         }
       }
+      return -1; // every key is within MAX_DISTANCE of its first slot
     }
+  }
+
+  /** Whether lookups in {@code map} go through a hash index (tests). */
+  static boolean indexed(Map<String, ?> map) {
+    return map instanceof FrozenSortedMap<?> f
+        && f.keys.length >= KeyIndex.MIN_KEYS
+        && f.keyIndex() != KeyIndex.NONE;
   }
 
   /** The index of the first of {@code keys[0, count)} not above the one before it, or -1. */
@@ -692,8 +727,8 @@ public final class Json {
 
     /**
      * The index of {@link #keys} once a lookup built it (maps of {@link KeyIndex#MIN_KEYS} keys or
-     * more), or the one of the map whose keys array this one shares. Racy but safe: a thread that
-     * sees none builds an equal one.
+     * more; {@link KeyIndex#NONE} when they crowd the table), or the one of the map whose keys
+     * array this one shares. Racy but safe: a thread that sees none builds an equal one.
      */
     private KeyIndex index;
 
@@ -743,7 +778,7 @@ public final class Json {
     KeyIndex keyIndex() {
       KeyIndex i = index;
       if (i == null) {
-        i = new KeyIndex(keys);
+        i = KeyIndex.of(keys);
         index = i;
       }
       return i;
@@ -772,7 +807,10 @@ public final class Json {
         return -1;
       }
       if (keys.length >= KeyIndex.MIN_KEYS) {
-        return keyIndex().find(keys, k);
+        KeyIndex ix = keyIndex();
+        if (ix != KeyIndex.NONE) {
+          return ix.find(keys, k);
+        }
       }
       int lo = 0;
       int hi = keys.length - 1;

@@ -126,6 +126,48 @@ class WithChangesProperties {
     }
   }
 
+  /**
+   * 512 keys with one hash code ("Aa" and "BB" hash alike, and so does any string of nine of them):
+   * the index would put them all in a row, so the map is searched by halves instead, and still
+   * finds every key, also after changes.
+   */
+  @Test
+  void largeMap_keysWithOneHashCode_noIndex_lookupsStillRight() {
+    TreeMap<String, Integer> expected = new TreeMap<>(Json.CODE_POINT_ORDER);
+    for (int bits = 0; bits < 512; bits++) {
+      StringBuilder key = new StringBuilder();
+      for (int b = 0; b < 9; b++) {
+        key.append((bits >>> b & 1) == 0 ? "Aa" : "BB");
+      }
+      expected.put(key.toString(), bits);
+    }
+    assertEquals(1, expected.keySet().stream().mapToInt(String::hashCode).distinct().count());
+    SortedMap<String, Integer> map = Json.sortedMap(expected);
+    assertEquals(false, Json.indexed(map));
+    String first = expected.firstKey();
+    map = Json.withChanges(map, new String[] {first}, new Object[] {-1}, 1);
+    expected.put(first, -1);
+    for (Map.Entry<String, Integer> e : expected.entrySet()) {
+      assertEquals(e.getValue(), map.get(e.getKey()), e.getKey());
+    }
+    assertEquals(null, map.get("AaAaAaAaAaAaAaAaAa" + "x"));
+  }
+
+  @Test
+  void largeMap_ordinaryKeys_indexed_andTheIndexSharedWhenOnlyValuesChange() {
+    TreeMap<String, Integer> base = new TreeMap<>(Json.CODE_POINT_ORDER);
+    for (int i = 0; i < 16_384; i++) {
+      base.put(String.format("bins-%04x.json", i), i);
+    }
+    SortedMap<String, Integer> map = Json.sortedMap(base);
+    assertEquals(true, Json.indexed(map));
+    SortedMap<String, Integer> next =
+        Json.withChanges(map, new String[] {"bins-0001.json"}, new Object[] {7}, 1);
+    assertEquals(7, next.get("bins-0001.json"));
+    assertEquals(2, next.get("bins-0002.json"));
+    assertEquals(true, Json.indexed(next));
+  }
+
   /** A value that writes itself, with text that needs escaping now and then. */
   private record Note(String text) implements JsonWritable {
     @Override
