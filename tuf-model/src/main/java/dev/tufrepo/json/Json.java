@@ -442,8 +442,10 @@ public final class Json {
       oldKeys = new String[0]; // the empty map
       oldValues = new Object[0];
     }
-    String[] outKeys = new String[oldKeys.length + count];
-    Object[] outValues = new Object[outKeys.length];
+    // made at the first change that adds or removes a key: until then the new map's keys are the
+    // old ones in the same places, and a map that only replaces values shares the old array
+    String[] outKeys = null;
+    Object[] outValues = new Object[oldKeys.length + count];
     // the old map's canonical bytes, when it has them and every new value can write itself
     Encoding oldEncoding = sorted instanceof FrozenSortedMap<?> f ? f.encoding : null;
     if (oldEncoding == null && oldKeys.length == 0 && allEncoded(keys, values, encoded, count)) {
@@ -467,7 +469,7 @@ public final class Json {
             ? null
             : new EncodingBuilder(
                 oldEncoding.length + changedSize(oldEncoding, oldKeys.length, encoded, count),
-                outKeys.length);
+                outValues.length);
     // a large map's keys are found through its index; most changes of a snapshot's meta replace
     // entries, and then the new map shares the keys array and the index
     KeyIndex oldIndex =
@@ -475,7 +477,6 @@ public final class Json {
             ? f.keyIndex()
             : null;
     KeyIndex lookUp = oldIndex == KeyIndex.NONE ? null : oldIndex;
-    boolean sameKeys = true;
     int from = 0; // next old index to copy
     int n = 0;
     for (int i = 0; i < count; i++) {
@@ -484,9 +485,14 @@ public final class Json {
       if (at < from) { // absent (or keys out of order): the binary search gives where it goes
         at = Arrays.binarySearch(oldKeys, from, oldKeys.length, key, CODE_POINT_ORDER);
       }
-      sameKeys &= at >= 0 && values[i] != null;
+      if (outKeys == null && (at < 0 || values[i] == null)) {
+        outKeys = new String[outValues.length];
+        System.arraycopy(oldKeys, 0, outKeys, 0, from); // n == from while no key was added
+      }
       int end = at >= 0 ? at : -at - 1; // old members before the changed key
-      System.arraycopy(oldKeys, from, outKeys, n, end - from);
+      if (outKeys != null) {
+        System.arraycopy(oldKeys, from, outKeys, n, end - from);
+      }
       System.arraycopy(oldValues, from, outValues, n, end - from);
       if (encoding != null) {
         encoding.copy(oldEncoding, from, end);
@@ -494,7 +500,9 @@ public final class Json {
       n += end - from;
       from = at >= 0 ? at + 1 : end;
       if (values[i] != null) {
-        outKeys[n] = key;
+        if (outKeys != null) {
+          outKeys[n] = key;
+        }
         outValues[n++] = values[i];
         if (encoding != null) {
           EncodedMember m = encoded == null ? null : encoded[i];
@@ -506,7 +514,9 @@ public final class Json {
         }
       }
     }
-    System.arraycopy(oldKeys, from, outKeys, n, oldKeys.length - from);
+    if (outKeys != null) {
+      System.arraycopy(oldKeys, from, outKeys, n, oldKeys.length - from);
+    }
     System.arraycopy(oldValues, from, outValues, n, oldKeys.length - from);
     if (encoding != null) {
       encoding.copy(oldEncoding, from, oldKeys.length);
@@ -516,7 +526,7 @@ public final class Json {
       return Collections.emptySortedMap();
     }
     // the same keys in the same places: the old array (equal strings) and its index serve
-    boolean shared = sameKeys && n == oldKeys.length;
+    boolean shared = outKeys == null;
     String[] k = shared ? oldKeys : n == outKeys.length ? outKeys : Arrays.copyOf(outKeys, n);
     KeyIndex index = shared ? oldIndex : null;
     Object[] v = n == outValues.length ? outValues : Arrays.copyOf(outValues, n);
