@@ -195,6 +195,7 @@ public final class RestLoadBenchmark {
       long start = System.nanoTime();
       long cpuAtStart = processCpuNanos();
       long gcAtStart = gcPauseMillis();
+      double uptimeAtStart = uptimeSeconds();
       if (rate > 0) {
         // open loop: request k is due at start + k / rate whatever the server does; its latency
         // counts from then, so a stall shows up in full (no coordinated omission)
@@ -290,6 +291,12 @@ public final class RestLoadBenchmark {
           cpu / elapsed,
           Runtime.getRuntime().availableProcessors(),
           gcPauses);
+      // to pick the measured window out of a GC log (-Xlog:gc:file=...:uptime)
+      System.out.printf(
+          Locale.ROOT,
+          "measured window: JVM uptime %.3f s to %.3f s%n",
+          uptimeAtStart,
+          uptimeAtStart + elapsed);
     } finally {
       // about 2 GB of metadata and state per run
       try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
@@ -359,6 +366,10 @@ public final class RestLoadBenchmark {
   }
 
   /** CPU time of this process, all threads, user and system; 0 when the OS does not tell. */
+  private static double uptimeSeconds() {
+    return java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
+  }
+
   private static long processCpuNanos() {
     return ProcessHandle.current()
         .info()
