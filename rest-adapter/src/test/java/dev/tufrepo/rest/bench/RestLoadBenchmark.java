@@ -365,11 +365,12 @@ public final class RestLoadBenchmark {
         + "},\"timeout\":300}";
   }
 
-  /** CPU time of this process, all threads, user and system; 0 when the OS does not tell. */
+  /** How long this JVM has run, as GC logs with {@code uptime} decorations count it. */
   private static double uptimeSeconds() {
     return java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
   }
 
+  /** CPU time of this process, all threads, user and system; 0 when the OS does not tell. */
   private static long processCpuNanos() {
     return ProcessHandle.current()
         .info()
