@@ -369,7 +369,7 @@ public final class Json {
       e = f.encode();
       f.encoding = e;
     }
-    return new FrozenSortedMap<>(f.keys, new Object[f.keys.length], e, decoder, f.index);
+    return new FrozenSortedMap<>(f.keys, null, e, decoder, f.index);
   }
 
   /**
@@ -445,7 +445,7 @@ public final class Json {
     // made at the first change that adds or removes a key: until then the new map's keys are the
     // old ones in the same places, and a map that only replaces values shares the old array
     String[] outKeys = null;
-    Object[] outValues = new Object[oldKeys.length + count];
+    int capacity = oldKeys.length + count;
     // the old map's canonical bytes, when it has them and every new value can write itself
     Encoding oldEncoding = sorted instanceof FrozenSortedMap<?> f ? f.encoding : null;
     if (oldEncoding == null && oldKeys.length == 0 && allEncoded(keys, values, encoded, count)) {
@@ -461,6 +461,11 @@ public final class Json {
       oldValues = ((FrozenSortedMap<?>) sorted).decodeAll();
       decoder = null;
     }
+    // a compact map stays compact: its new members too are read back from their bytes, not held
+    // (holding them made a long-lived artifact index hold the whole object graph of every target
+    // added since the start, about twice the memory of its bytes, and a values array per re-signed
+    // bin)
+    Object[] outValues = decoder != null ? null : new Object[capacity];
     // room for the changed members at about the old ones' average size (a fixed 256 bytes each made
     // the buffer of a snapshot with thousands of changes twice its size, past 1 MiB: a G1
     // humongous object per publish)
@@ -469,7 +474,7 @@ public final class Json {
             ? null
             : new EncodingBuilder(
                 oldEncoding.length + changedSize(oldEncoding, oldKeys.length, encoded, count),
-                outValues.length);
+                capacity);
     // a large map's keys are found through its index; most changes of a snapshot's meta replace
     // entries, and then the new map shares the keys array and the index
     KeyIndex oldIndex =
@@ -486,14 +491,16 @@ public final class Json {
         at = Arrays.binarySearch(oldKeys, from, oldKeys.length, key, CODE_POINT_ORDER);
       }
       if (outKeys == null && (at < 0 || values[i] == null)) {
-        outKeys = new String[outValues.length];
+        outKeys = new String[capacity];
         System.arraycopy(oldKeys, 0, outKeys, 0, from); // n == from while no key was added
       }
       int end = at >= 0 ? at : -at - 1; // old members before the changed key
       if (outKeys != null) {
         System.arraycopy(oldKeys, from, outKeys, n, end - from);
       }
-      System.arraycopy(oldValues, from, outValues, n, end - from);
+      if (outValues != null) {
+        System.arraycopy(oldValues, from, outValues, n, end - from);
+      }
       if (encoding != null) {
         encoding.copy(oldEncoding, from, end);
       }
@@ -503,7 +510,10 @@ public final class Json {
         if (outKeys != null) {
           outKeys[n] = key;
         }
-        outValues[n++] = values[i];
+        if (outValues != null) {
+          outValues[n] = values[i];
+        }
+        n++;
         if (encoding != null) {
           EncodedMember m = encoded == null ? null : encoded[i];
           if (m != null && m.key == key && m.value == values[i]) {
@@ -517,7 +527,9 @@ public final class Json {
     if (outKeys != null) {
       System.arraycopy(oldKeys, from, outKeys, n, oldKeys.length - from);
     }
-    System.arraycopy(oldValues, from, outValues, n, oldKeys.length - from);
+    if (outValues != null) {
+      System.arraycopy(oldValues, from, outValues, n, oldKeys.length - from);
+    }
     if (encoding != null) {
       encoding.copy(oldEncoding, from, oldKeys.length);
     }
@@ -529,7 +541,8 @@ public final class Json {
     boolean shared = outKeys == null;
     String[] k = shared ? oldKeys : n == outKeys.length ? outKeys : Arrays.copyOf(outKeys, n);
     KeyIndex index = shared ? oldIndex : null;
-    Object[] v = n == outValues.length ? outValues : Arrays.copyOf(outValues, n);
+    Object[] v =
+        outValues == null || n == outValues.length ? outValues : Arrays.copyOf(outValues, n);
     if (encoding == null) {
       return new FrozenSortedMap<>(k, v, null, null, index);
     }
@@ -726,7 +739,10 @@ public final class Json {
       implements SortedMap<String, V> {
     private final String[] keys;
 
-    /** The values; in a compact map (decoder not null) a null one is decoded from the encoding. */
+    /**
+     * The values; null in a compact map (decoder not null), whose values are decoded from the
+     * encoding.
+     */
     private final Object[] values;
 
     /** The canonical bytes of this map once written with a canonical writer; see writeObject. */
@@ -849,8 +865,7 @@ public final class Json {
 
     @SuppressWarnings("unchecked")
     private V valueAt(int i) {
-      Object v = values[i];
-      return v != null ? (V) v : decodeAt(i);
+      return values != null ? (V) values[i] : decodeAt(i);
     }
 
     /**

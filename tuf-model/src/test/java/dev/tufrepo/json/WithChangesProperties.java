@@ -2,6 +2,7 @@ package dev.tufrepo.json;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
@@ -316,6 +317,24 @@ class WithChangesProperties {
             WithChangesProperties::decodeNote);
 
     assertEquals(new Note("line\nnext\u0001"), compact.get("a"));
+  }
+
+  @Test
+  void compact_changed_holdsItsNewMembersAsBytesOnly() {
+    // an artifact index that held every target added since the start would grow to the size of
+    // the whole object graph of its targets
+    SortedMap<String, Note> compact =
+        Json.compact(
+            Json.sortedMap(Map.of("a", new Note("1"), "c", new Note("3"))),
+            WithChangesProperties::decodeNote);
+    Note added = new Note("2");
+
+    SortedMap<String, Note> changed =
+        Json.withChanges(compact, new String[] {"b"}, new Object[] {added}, 1);
+
+    assertEquals(added, changed.get("b"));
+    assertNotSame(added, changed.get("b"), "read back from the map's bytes, not held");
+    assertArrayEquals(encodedFresh(changed), written(changed, JsonWriter.canonical()));
   }
 
   @Test
