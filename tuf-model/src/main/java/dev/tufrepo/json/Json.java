@@ -119,7 +119,7 @@ public final class Json {
         e = f.encode();
         f.encoding = e;
       }
-      w.rawValue(e.bytes, 0, e.length);
+      e.writeTo(w);
       return;
     }
     w.beginObject();
@@ -143,57 +143,202 @@ public final class Json {
   }
 
   /**
-   * The canonical JSON of a map as an object, {@code {"k1":v1,"k2":v2}}, and where each member
-   * starts (its name's opening quote); member {@code i} ends before the comma or brace that follows
-   * it.
+   * The canonical JSON of a map as an object, {@code {"k1":v1,"k2":v2}}, held as runs of whole
+   * members that the later versions of the map share. A run is about {@link EncodingBuilder#RUN}
+   * bytes: its members joined by commas, without the braces, and where each starts (its name's
+   * opening quote). Changing one member of a large map copies the run it is in, not the whole
+   * encoding: an 8.7 kB bin of the artifact index that was re-signed for one new target used to
+   * leave a new 9 kB array that lived until its next change, and under steady load those arrays
+   * were most of what G1's young collections copied. A small map is a single run, this object
+   * itself ({@link #runs} null). Immutable.
    */
-  private record Encoding(byte[] bytes, int length, int[] starts) {
-    int end(int i) {
-      return i + 1 < starts.length ? starts[i + 1] - 1 : length - 1;
+  private static final class Encoding {
+    /** This run's members joined by commas (null in a map of several runs). */
+    final byte[] bytes;
+
+    /** Bytes of {@link #bytes} used. */
+    final int runLength;
+
+    /** Where each member of this run starts in {@link #bytes}. */
+    final int[] starts;
+
+    /** Every run of the map, in order, when there are several; else null. */
+    final Encoding[] runs;
+
+    /** With {@link #runs}, the index in the map of each run's first member. */
+    final int[] firstMember;
+
+    /** The whole object's length: braces, members and commas. */
+    final int length;
+
+    /** How many members the map has. */
+    final int members;
+
+    /** A single run: the encoding of a map whose members are {@code bytes[0, runLength)}. */
+    Encoding(byte[] bytes, int runLength, int[] starts) {
+      this.bytes = bytes;
+      this.runLength = runLength;
+      this.starts = starts;
+      this.runs = null;
+      this.firstMember = null;
+      this.length = runLength + 2;
+      this.members = starts.length;
+    }
+
+    /** A map of several runs, each a single-run encoding. */
+    Encoding(Encoding[] runs, int[] firstMember, int length, int members) {
+      this.bytes = null;
+      this.runLength = 0;
+      this.starts = null;
+      this.runs = runs;
+      this.firstMember = firstMember;
+      this.length = length;
+      this.members = members;
+    }
+
+    int runCount() {
+      return runs == null ? 1 : runs.length;
+    }
+
+    Encoding run(int r) {
+      return runs == null ? this : runs[r];
+    }
+
+    /** The map index of run {@code r}'s first member. */
+    int first(int r) {
+      return runs == null ? 0 : firstMember[r];
+    }
+
+    /** The run that holds member {@code i} of the map. */
+    int runOf(int i) {
+      if (runs == null) {
+        return 0;
+      }
+      int r = Arrays.binarySearch(firstMember, i);
+      return r >= 0 ? r : -r - 2;
+    }
+
+    /** Where member {@code j} of this run ends: before the comma that follows it, or the end. */
+    int end(int j) {
+      return j + 1 < starts.length ? starts[j + 1] - 1 : runLength;
+    }
+
+    void writeTo(JsonWriter w) {
+      w.rawBegin(length);
+      w.rawByte((byte) '{');
+      for (int r = 0; r < runCount(); r++) {
+        Encoding run = run(r);
+        if (r > 0) {
+          w.rawByte((byte) ',');
+        }
+        w.rawBytes(run.bytes, 0, run.runLength);
+      }
+      w.rawByte((byte) '}');
     }
   }
 
-  /** Unused bytes an encoding may keep at the end of its array rather than be copied to fit. */
+  /**
+   * Unused bytes a run may keep at the end of its array rather than be copied to fit: at most this,
+   * and at most an eighth of what it holds (or 64 bytes).
+   */
   private static final int MAX_SLACK = 512;
 
-  /** Grows a byte array as canonical members are appended to it. */
+  /**
+   * Builds an {@link Encoding} as canonical members are appended: runs of an old encoding that are
+   * copied whole are shared; everything else goes into the open run, which is closed once it holds
+   * {@link #RUN} bytes.
+   */
   private static final class EncodingBuilder {
-    private byte[] out;
-    private final int[] starts;
-    private int pos = 1;
-    private int members;
+    /** An open run is closed once it holds this many bytes. */
+    static final int RUN = 1024;
+
+    /**
+     * An old run copied whole is shared, unless the open run holds fewer bytes than this: then the
+     * old run is copied into it whole (up to {@code 2 * RUN} bytes in all), so that changes do not
+     * leave ever smaller runs and the runs after it are shared again.
+     */
+    static final int SHARE_MIN = RUN / 2;
+
+    private Encoding[] runs = new Encoding[4];
+    private int[] firstMember = new int[4];
+    private int closed;
+    private int closedBytes; // the closed runs' bytes, without the commas between them
+
+    private byte[] out; // the open run; null until needed after a close kept its array
+    private int pos;
+    private int[] starts;
+    private int open; // members in the open run
+    private int members; // members in all runs
+    private final int capacity;
     private JsonWriter scratch;
 
+    /** {@code capacity}: about the bytes of the members to come, to size the first run. */
     EncodingBuilder(int capacity, int maxMembers) {
-      out = new byte[Math.max(16, capacity)];
-      out[0] = '{';
-      starts = new int[maxMembers];
+      this.capacity = Math.max(16, Math.min(capacity, RUN + 256));
+      this.starts = new int[Math.max(1, Math.min(maxMembers, 64))];
     }
 
     /** Appends old members {@code from..to-1} of {@code old}. */
     void copy(Encoding old, int from, int to) {
-      if (from == to) {
-        return;
+      while (from < to) {
+        int r = old.runOf(from);
+        Encoding run = old.run(r);
+        int first = old.first(r);
+        int end = first + run.starts.length;
+        int stop = Math.min(to, end);
+        if (from == first && stop == end) {
+          if (open == 0 || pos >= SHARE_MIN || pos + 1 + run.runLength > 2 * RUN) {
+            close();
+            members += end - first;
+            add(run);
+          } else {
+            append(run, 0, end - first, false);
+            close();
+          }
+        } else {
+          append(run, from - first, stop - first, true);
+        }
+        from = stop;
       }
-      comma();
-      int src = old.starts[from];
-      int n = old.end(to - 1) - src;
-      ensure(n);
-      System.arraycopy(old.bytes, src, out, pos, n);
-      int delta = pos - src;
-      for (int k = from; k < to; k++) {
-        starts[members++] = old.starts[k] + delta;
+    }
+
+    /**
+     * Appends members {@code a..b-1} of the single run {@code run}; with {@code split}, closing the
+     * open run whenever it fills.
+     */
+    private void append(Encoding run, int a, int b, boolean split) {
+      while (a < b) {
+        int src = run.starts[a];
+        int k = a + 1;
+        while (k < b && (!split || pos + run.starts[k] - src < RUN)) {
+          k++;
+        }
+        int n = run.end(k - 1) - src;
+        comma();
+        ensure(n, k - a);
+        System.arraycopy(run.bytes, src, out, pos, n);
+        int delta = pos - src;
+        for (int j = a; j < k; j++) {
+          starts[open++] = run.starts[j] + delta;
+        }
+        members += k - a;
+        pos += n;
+        if (split) {
+          closeIfFull();
+        }
+        a = k;
       }
-      pos += n;
     }
 
     /** Appends a member encoded ahead. */
     void copy(EncodedMember m) {
       comma();
-      ensure(m.length);
+      ensure(m.length, 1);
       System.arraycopy(m.bytes, m.offset, out, pos, m.length);
-      starts[members++] = pos;
+      starts[open++] = pos;
+      members++;
       pos += m.length;
+      closeIfFull();
     }
 
     /** Appends a member encoded now. */
@@ -207,31 +352,84 @@ public final class Json {
       value.writeTo(scratch);
       comma();
       int n = scratch.size() - 1; // without the '{'
-      ensure(n);
+      ensure(n, 1);
       System.arraycopy(scratch.buffer(), 1, out, pos, n);
-      starts[members++] = pos;
+      starts[open++] = pos;
+      members++;
       pos += n;
+      closeIfFull();
     }
 
     Encoding build() {
-      ensure(1);
-      out[pos++] = '}';
+      if (closed == 0) {
+        return open == 0 ? EMPTY_ENCODING : openRun();
+      }
+      close();
+      if (closed == 1) {
+        return runs[0];
+      }
       return new Encoding(
-          out.length - pos > MAX_SLACK ? Arrays.copyOf(out, pos) : out,
-          pos,
-          members == starts.length ? starts : Arrays.copyOf(starts, members));
+          Arrays.copyOf(runs, closed),
+          Arrays.copyOf(firstMember, closed),
+          closedBytes + closed - 1 + 2,
+          members);
+    }
+
+    private void closeIfFull() {
+      if (pos >= RUN) {
+        close();
+      }
+    }
+
+    /** Closes the open run, if it has members. */
+    private void close() {
+      if (open > 0) {
+        add(openRun());
+      }
+    }
+
+    /** The open run as a single-run encoding; the builder starts a new one. */
+    private Encoding openRun() {
+      byte[] bytes;
+      int slack = out.length - pos;
+      if (slack > MAX_SLACK || slack > Math.max(64, pos >> 3)) {
+        bytes = Arrays.copyOf(out, pos);
+      } else {
+        bytes = out; // kept: the next run gets a new array
+        out = null;
+      }
+      Encoding run = new Encoding(bytes, pos, Arrays.copyOf(starts, open));
+      pos = 0;
+      open = 0;
+      return run;
+    }
+
+    private void add(Encoding run) {
+      if (closed == runs.length) {
+        runs = Arrays.copyOf(runs, closed * 2);
+        firstMember = Arrays.copyOf(firstMember, closed * 2);
+      }
+      runs[closed] = run;
+      firstMember[closed++] = members - run.starts.length;
+      closedBytes += run.runLength;
     }
 
     private void comma() {
-      if (members > 0) {
-        ensure(1);
+      if (open > 0) {
+        ensure(1, 0);
         out[pos++] = ',';
       }
     }
 
-    private void ensure(int extra) {
-      if (pos + extra + 1 > out.length) {
-        out = Arrays.copyOf(out, Math.max(out.length * 2, pos + extra + 1));
+    /** Room for {@code bytes} more bytes and {@code count} more members in the open run. */
+    private void ensure(int bytes, int count) {
+      if (out == null) {
+        out = new byte[Math.max(capacity, bytes + 1)];
+      } else if (pos + bytes > out.length) {
+        out = Arrays.copyOf(out, Math.max(out.length * 2, pos + bytes));
+      }
+      if (open + count > starts.length) {
+        starts = Arrays.copyOf(starts, Math.max(starts.length * 2, open + count));
       }
     }
   }
@@ -625,6 +823,33 @@ public final class Json {
     }
   }
 
+  /**
+   * The bytes of {@code next}'s canonical encoding held in runs that are the same objects as runs
+   * of {@code base}'s (tests); 0 when either has no encoding.
+   */
+  static int sharedRunBytes(Map<String, ?> base, Map<String, ?> next) {
+    if (!(base instanceof FrozenSortedMap<?> a && next instanceof FrozenSortedMap<?> b)) {
+      return 0;
+    }
+    Encoding ea = a.encoding;
+    Encoding eb = b.encoding;
+    if (ea == null || eb == null) {
+      return 0;
+    }
+    java.util.Set<Encoding> old =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (int r = 0; r < ea.runCount(); r++) {
+      old.add(ea.run(r));
+    }
+    int shared = 0;
+    for (int r = 0; r < eb.runCount(); r++) {
+      if (old.contains(eb.run(r))) {
+        shared += eb.run(r).runLength;
+      }
+    }
+    return shared;
+  }
+
   /** Whether lookups in {@code map} go through a hash index (tests). */
   static boolean indexed(Map<String, ?> map) {
     return map instanceof FrozenSortedMap<?> f
@@ -643,7 +868,7 @@ public final class Json {
   }
 
   /** The encoding of the empty object, as the base of a map whose members were encoded ahead. */
-  private static final Encoding EMPTY_ENCODING = new Encoding(new byte[] {'{', '}'}, 2, new int[0]);
+  private static final Encoding EMPTY_ENCODING = new Encoding(new byte[0], 0, new int[0]);
 
   /** Whether every change adds a member encoded ahead for its key and value. */
   private static boolean allEncoded(
@@ -875,12 +1100,15 @@ public final class Json {
      */
     private V decodeAt(int i) {
       Encoding e = encoding;
-      int p = e.starts[i] + 1;
-      while (e.bytes[p] != '"') {
-        p += e.bytes[p] == '\\' ? 2 : 1;
+      int r = e.runOf(i);
+      Encoding run = e.run(r);
+      int j = i - e.first(r);
+      int p = run.starts[j] + 1;
+      while (run.bytes[p] != '"') {
+        p += run.bytes[p] == '\\' ? 2 : 1;
       }
       JsonValue value =
-          JsonParser.parseCanonicalRange(e.bytes, p + 2, e.end(i)); // after '"' and ':'
+          JsonParser.parseCanonicalRange(run.bytes, p + 2, run.end(j)); // after '"' and ':'
       return Objects.requireNonNull(decoder.decode(keys[i], value), "decoded value");
     }
 

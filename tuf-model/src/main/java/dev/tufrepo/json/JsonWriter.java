@@ -194,6 +194,26 @@ public final class JsonWriter {
   }
 
   /**
+   * Starts the next value, {@code length} bytes that {@link #rawByte} and {@link #rawBytes} then
+   * append: a complete value encoded by a writer of this kind, in pieces. Package-private, as
+   * {@link #rawValue}.
+   */
+  void rawBegin(int length) {
+    beforeValue();
+    ensure(length);
+  }
+
+  void rawByte(byte b) {
+    put(b);
+  }
+
+  void rawBytes(byte[] bytes, int from, int length) {
+    ensure(length);
+    System.arraycopy(bytes, from, buf, len, length);
+    len += length;
+  }
+
+  /**
    * The writer's own buffer, not a copy: its first {@link #size()} bytes are what was written. For
    * a caller that signs or copies the bytes in place; it must not change them, and must not use the
    * array after the next write or {@link #reset()}, which may change or replace it.

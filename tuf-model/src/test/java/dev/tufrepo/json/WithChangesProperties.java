@@ -253,6 +253,114 @@ class WithChangesProperties {
     }
   }
 
+  @Provide
+  Arbitrary<String> noteTexts() {
+    // mostly short; now and then longer than a run (1 kB), and escapes that change the length
+    return Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(
+            8, Arbitraries.strings().withChars("xy\"\\\u00e9\n").ofMaxLength(120)),
+        net.jqwik.api.Tuple.of(
+            1, Arbitraries.strings().withChars("xyz\\").ofMinLength(900).ofMaxLength(2500)));
+  }
+
+  /**
+   * Maps of many runs (see Json's Encoding), changed in rounds: scattered changes, a run of adds,
+   * removals of a whole stretch; compact or not, members encoded ahead or not. After each round the
+   * copied bytes equal a fresh encoding and every member reads back.
+   */
+  @Property(tries = 300)
+  void largeMaps_roundsOfChanges_bytesAndReadsLikeAFreshMap(
+      @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 400) int size,
+      @ForAll("noteTexts") String longText,
+      @ForAll boolean compact,
+      @ForAll boolean encodeAhead,
+      @ForAll long seed) {
+    java.util.Random random = new java.util.Random(seed);
+    TreeMap<String, Note> expected = new TreeMap<>(Json.CODE_POINT_ORDER);
+    for (int i = 0; i < size; i++) {
+      expected.put(String.format("k%05d", random.nextInt(100_000)), note(random, longText));
+    }
+    SortedMap<String, Note> map = Json.sortedMap(expected);
+    written(map, JsonWriter.canonical()); // encoded: later versions copy its runs
+    if (compact) {
+      map = Json.compact(map, WithChangesProperties::decodeNote);
+    }
+    Json.MemberEncoder ahead = new Json.MemberEncoder();
+    for (int round = 0; round < 5; round++) {
+      TreeMap<String, Note> changes = new TreeMap<>(Json.CODE_POINT_ORDER);
+      List<String> present = new ArrayList<>(expected.keySet());
+      int kind = random.nextInt(3);
+      if (kind == 0) { // scattered
+        for (int c = random.nextInt(8); c >= 0; c--) {
+          boolean remove = !present.isEmpty() && random.nextInt(3) == 0;
+          String key =
+              remove || (!present.isEmpty() && random.nextBoolean())
+                  ? present.get(random.nextInt(present.size()))
+                  : String.format("k%05d", random.nextInt(100_000));
+          changes.put(key, remove ? null : note(random, longText));
+        }
+      } else if (kind == 1) { // a stretch of adds
+        int from = random.nextInt(99_000);
+        for (int c = random.nextInt(60); c >= 0; c--) {
+          changes.put(String.format("k%05d", from + c), note(random, longText));
+        }
+      } else if (!present.isEmpty()) { // a stretch of removals
+        int from = random.nextInt(present.size());
+        int to = Math.min(present.size(), from + 1 + random.nextInt(80));
+        for (String k : present.subList(from, to)) {
+          changes.put(k, null);
+        }
+      }
+      String[] keys = changes.keySet().toArray(new String[0]);
+      Object[] values = changes.values().toArray();
+      Json.EncodedMember[] encoded = new Json.EncodedMember[keys.length];
+      for (int i = 0; i < keys.length; i++) {
+        if (values[i] == null) {
+          expected.remove(keys[i]);
+        } else {
+          expected.put(keys[i], (Note) values[i]);
+          if (encodeAhead) {
+            encoded[i] = ahead.encode(keys[i], (Note) values[i]);
+          }
+        }
+      }
+      map = Json.withChanges(map, keys, values, encoded, keys.length);
+
+      assertArrayEquals(encodedFresh(expected), written(map, JsonWriter.canonical()));
+      assertEquals(expected, map);
+      assertEquals(List.copyOf(expected.values()), List.copyOf(map.values()));
+      for (String k : expected.keySet()) {
+        assertEquals(expected.get(k), map.get(k), k);
+      }
+    }
+  }
+
+  private static Note note(java.util.Random random, String longText) {
+    return new Note(random.nextInt(40) == 0 ? longText : "v".repeat(random.nextInt(200)));
+  }
+
+  /**
+   * A large map changed in one member shares all its runs but those around the change: what a
+   * re-signed bin leaves behind for the collector is about a run, not the whole bin.
+   */
+  @Test
+  void largeMap_oneChange_sharesTheRunsItDidNotTouch() {
+    TreeMap<String, Note> base = new TreeMap<>(Json.CODE_POINT_ORDER);
+    for (int i = 0; i < 300; i++) {
+      base.put(String.format("k%05d", i * 10), new Note("v".repeat(120)));
+    }
+    SortedMap<String, Note> map =
+        Json.compact(Json.sortedMap(base), WithChangesProperties::decodeNote);
+    int total = Json.encodedLength(map);
+
+    SortedMap<String, Note> next =
+        Json.withChanges(map, new String[] {"k00995"}, new Object[] {new Note("new")}, 1);
+
+    assertEquals(true, total > 30_000, "a map of many runs");
+    int copied = Json.encodedLength(next) - Json.sharedRunBytes(map, next);
+    assertEquals(true, copied <= 3 * 1024, copied + " bytes not shared");
+  }
+
   private static Note decodeNote(String key, JsonValue json) {
     JsonObject o = (JsonObject) json;
     String text = ((JsonString) o.get("n")).value();
