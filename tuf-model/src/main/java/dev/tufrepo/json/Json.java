@@ -107,10 +107,10 @@ public final class Json {
    * Writes {@code sorted} (keys in {@link #CODE_POINT_ORDER}) as an object whose member values
    * write themselves. With a canonical writer, a map made by this class ({@link #sortedMap}, {@link
    * #withChanges}, {@link SortedMapBuilder}) keeps the canonical bytes of the object the first time
-   * it is written: writing it again copies them, and {@link #withChanges} on it copies the bytes of
-   * every unchanged member into the new map, so re-signing a large map (a bin, the snapshot's meta)
-   * after a few changes encodes only the changed members. The values must be immutable, as the
-   * model's records are.
+   * it is written: writing it again copies them, and {@link #withChanges} on it shares the runs of
+   * unchanged members with the new map (runs of about 1 kB), so re-signing a large map (a bin, the
+   * snapshot's meta) after a few changes encodes only the changed members. The values must be
+   * immutable, as the model's records are.
    */
   public static void writeObject(JsonWriter w, Map<String, ? extends JsonWritable> sorted) {
     if (w.isCanonical() && sorted instanceof FrozenSortedMap<?> f) {
@@ -547,10 +547,11 @@ public final class Json {
    * {@code sorted} (keys in {@link #CODE_POINT_ORDER}, values immutable {@link JsonWritable}s) held
    * as its keys and canonical bytes only: a value is decoded from the bytes by {@code decoder} each
    * time it is read, and not kept. Writing the map copies the bytes, and {@link #withChanges} on it
-   * copies the bytes of the unchanged members and keeps them compact, so a map that is mostly
-   * written and rarely read (a bin of the artifact index) costs a few objects per member instead of
-   * the whole object graph of every value. {@code decoder} must give back a value equal to the one
-   * that was encoded. A map that is compact already is returned as it is.
+   * shares the bytes of the unchanged members and keeps the new map compact, its new members held
+   * as bytes too, so a map that is mostly written and rarely read (a bin of the artifact index)
+   * costs a few objects per member instead of the whole object graph of every value. {@code
+   * decoder} must give back a value equal to the one that was encoded. A map that is compact
+   * already is returned as it is.
    */
   public static <V extends JsonWritable> SortedMap<String, V> compact(
       Map<String, V> sorted, MemberDecoder<? extends V> decoder) {
