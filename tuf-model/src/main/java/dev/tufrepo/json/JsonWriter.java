@@ -182,21 +182,9 @@ public final class JsonWriter {
   }
 
   /**
-   * Writes {@code bytes[from..to)}, one complete value encoded by a writer of this kind, as the
-   * next value. Package-private: only {@link Json} copies bytes it encoded itself.
-   */
-  void rawValue(byte[] bytes, int from, int to) {
-    beforeValue();
-    int n = to - from;
-    ensure(n);
-    System.arraycopy(bytes, from, buf, len, n);
-    len += n;
-  }
-
-  /**
    * Starts the next value, {@code length} bytes that {@link #rawByte} and {@link #rawBytes} then
-   * append: a complete value encoded by a writer of this kind, in pieces. Package-private, as
-   * {@link #rawValue}.
+   * append: a complete value encoded by a writer of this kind, in pieces. Package-private: only
+   * {@link Json} copies bytes it encoded itself.
    */
   void rawBegin(int length) {
     beforeValue();
