@@ -171,9 +171,6 @@ public final class Json {
     /** The whole object's length: braces, members and commas. */
     final int length;
 
-    /** How many members the map has. */
-    final int members;
-
     /** A single run: the encoding of a map whose members are {@code bytes[0, runLength)}. */
     Encoding(byte[] bytes, int runLength, int[] starts) {
       this.bytes = bytes;
@@ -182,18 +179,16 @@ public final class Json {
       this.runs = null;
       this.firstMember = null;
       this.length = runLength + 2;
-      this.members = starts.length;
     }
 
     /** A map of several runs, each a single-run encoding. */
-    Encoding(Encoding[] runs, int[] firstMember, int length, int members) {
+    Encoding(Encoding[] runs, int[] firstMember, int length) {
       this.bytes = null;
       this.runLength = 0;
       this.starts = null;
       this.runs = runs;
       this.firstMember = firstMember;
       this.length = length;
-      this.members = members;
     }
 
     int runCount() {
@@ -280,8 +275,8 @@ public final class Json {
 
     /** Appends old members {@code from..to-1} of {@code old}. */
     void copy(Encoding old, int from, int to) {
-      while (from < to) {
-        int r = old.runOf(from);
+      // the first run is looked up; the copy then walks the runs in order
+      for (int r = from < to ? old.runOf(from) : 0; from < to; r++) {
         Encoding run = old.run(r);
         int first = old.first(r);
         int end = first + run.starts.length;
@@ -371,8 +366,7 @@ public final class Json {
       return new Encoding(
           Arrays.copyOf(runs, closed),
           Arrays.copyOf(firstMember, closed),
-          closedBytes + closed - 1 + 2,
-          members);
+          closedBytes + closed - 1 + 2);
     }
 
     private void closeIfFull() {
@@ -662,8 +656,8 @@ public final class Json {
     }
     // a compact map stays compact: its new members too are read back from their bytes, not held
     // (holding them made a long-lived artifact index hold the whole object graph of every target
-    // added since the start, about twice the memory of its bytes, and a values array per re-signed
-    // bin)
+    // added since the start, nearly three times the memory of its bytes, and a values array per
+    // re-signed bin)
     Object[] outValues = decoder != null ? null : new Object[capacity];
     // room for the changed members at about the old ones' average size (a fixed 256 bytes each made
     // the buffer of a snapshot with thousands of changes twice its size, past 1 MiB: a G1
