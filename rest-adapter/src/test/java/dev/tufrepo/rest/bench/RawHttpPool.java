@@ -18,7 +18,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * served by one thread that sends a queued request and reads its whole response before the next.
  * The JDK's {@code HttpClient} took a tenth of this 2-core machine at 450 requests/s, CPU that the
  * server under test then lacked; this does the same exchanges for a small fraction of it. Only what
- * the benchmark needs: POST with a body, responses with {@code Content-Length} or chunked.
+ * the benchmark needs: POST with a body and GET, responses with {@code Content-Length} or chunked.
  */
 final class RawHttpPool implements AutoCloseable {
   /** The outcome of one exchange: a status and body, or the failure. */
@@ -61,6 +61,39 @@ final class RawHttpPool implements AutoCloseable {
     System.arraycopy(h, 0, out, 0, h.length);
     System.arraycopy(content, 0, out, h.length, content.length);
     return out;
+  }
+
+  /** The bytes of a GET of {@code path}. */
+  byte[] get(String path) {
+    return String.format(
+            Locale.ROOT,
+            "GET %s HTTP/1.1\r\nHost: %s:%d\r\n\r\n",
+            path,
+            address.getHostString(),
+            address.getPort())
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** Sends {@code request} and waits for its response body; throws when it is not a 200. */
+  String exchange(byte[] request) throws IOException, InterruptedException {
+    java.util.concurrent.CompletableFuture<String> body =
+        new java.util.concurrent.CompletableFuture<>();
+    send(
+        request,
+        (status, b, failure) -> {
+          if (failure != null) {
+            body.completeExceptionally(failure);
+          } else if (status != 200) {
+            body.completeExceptionally(new IOException("HTTP " + status + ": " + b));
+          } else {
+            body.complete(b);
+          }
+        });
+    try {
+      return body.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+    }
   }
 
   /** Queues an exchange; {@code callback} runs on a connection thread when it is done. */

@@ -119,6 +119,9 @@ public final class RestLoadBenchmark {
       // One poller checks the sampled tasks oldest first, every -DpollMs (20), up to the first not
       // published yet: the queue is drained in acceptance order, so a later task cannot be
       // published before an earlier one, and a lagging repository is not also flooded with polls.
+      // its GETs over one keep-alive socket: the JDK HttpClient's polls were still being compiled
+      // by C2 minutes into a run, in the server's JVM
+      RawHttpPool polls = new RawHttpPool(base.getHost(), base.getPort(), 1);
       Thread poller =
           new Thread(
               () -> {
@@ -141,7 +144,7 @@ public final class RestLoadBenchmark {
                   while (!pending.isEmpty()) {
                     long[] s = pending.peek();
                     try {
-                      String state = state(http, base, sampledIds.get(s[0]));
+                      String state = state(polls, sampledIds.get(s[0]));
                       if (state.equals("SUCCESS")) {
                         if (s[1] >= measuredFrom.get()) { // not a warm-up task
                           publishLatencies.add(System.nanoTime() - s[1]);
@@ -196,6 +199,7 @@ public final class RestLoadBenchmark {
       long cpuAtStart = processCpuNanos();
       long gcAtStart = gcPauseMillis();
       double uptimeAtStart = uptimeSeconds();
+      ThreadGroupsCpu threadsAtStart = ThreadGroupsCpu.snapshot();
       if (rate > 0) {
         // open loop: request k is due at start + k / rate whatever the server does; its latency
         // counts from then, so a stall shows up in full (no coordinated omission)
@@ -254,9 +258,11 @@ public final class RestLoadBenchmark {
       double elapsed = (System.nanoTime() - start) / 1e9;
       double cpu = (processCpuNanos() - cpuAtStart) / 1e9;
       long gcPauses = gcPauseMillis() - gcAtStart;
+      ThreadGroupsCpu threadsAtEnd = ThreadGroupsCpu.snapshot();
       loadDone.set(true);
       pool.close();
       poller.join();
+      polls.close();
       List<Long> lat = new ArrayList<>(latencies);
       List<Long> pub = new ArrayList<>(publishLatencies);
       Collections.sort(lat);
@@ -291,6 +297,9 @@ public final class RestLoadBenchmark {
           cpu / elapsed,
           Runtime.getRuntime().availableProcessors(),
           gcPauses);
+      // the JIT compiler still at work after the warm-up shows here (C2 CompilerThreadN)
+      System.out.println(
+          "cores by thread while measured: " + threadsAtEnd.coresSince(threadsAtStart, elapsed));
       // to pick the measured window out of a GC log (-Xlog:gc:file=...:uptime)
       System.out.printf(
           Locale.ROOT,
@@ -426,12 +435,8 @@ public final class RestLoadBenchmark {
     return r.body();
   }
 
-  private static String state(HttpClient http, URI base, String id) throws Exception {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(base.resolve("api/v1/task?task_id=" + id)).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
-    return field(r.body(), "state");
+  private static String state(RawHttpPool polls, String id) throws Exception {
+    return field(polls.exchange(polls.get("/api/v1/task?task_id=" + id)), "state");
   }
 
   private static void waitSuccess(HttpClient http, URI base, String id, Duration max)
