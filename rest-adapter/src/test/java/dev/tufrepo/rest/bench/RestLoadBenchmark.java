@@ -119,8 +119,8 @@ public final class RestLoadBenchmark {
       // One poller checks the sampled tasks oldest first, every -DpollMs (20), up to the first not
       // published yet: the queue is drained in acceptance order, so a later task cannot be
       // published before an earlier one, and a lagging repository is not also flooded with polls.
-      // its GETs over one keep-alive socket: the JDK HttpClient's polls were still being compiled
-      // by C2 minutes into a run, in the server's JVM
+      // Its GETs go over one keep-alive socket: C2 was still compiling the JDK HttpClient's code,
+      // in the server's JVM, minutes into a run.
       RawHttpPool polls = new RawHttpPool(base.getHost(), base.getPort(), 1);
       Thread poller =
           new Thread(
@@ -297,7 +297,8 @@ public final class RestLoadBenchmark {
           cpu / elapsed,
           Runtime.getRuntime().availableProcessors(),
           gcPauses);
-      // the JIT compiler still at work after the warm-up shows here (C2 CompilerThreadN)
+      // the JIT compiler still at work after the warm-up shows here ("CN CompilerThre": Linux
+      // keeps 15 characters of a thread's name)
       System.out.println(
           "cores by thread while measured: " + threadsAtEnd.coresSince(threadsAtStart, elapsed));
       // to pick the measured window out of a GC log (-Xlog:gc:file=...:uptime)

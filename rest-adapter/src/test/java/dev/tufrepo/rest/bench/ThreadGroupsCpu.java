@@ -54,8 +54,8 @@ final class ThreadGroupsCpu {
 
   /**
    * The cores each thread group used over {@code seconds} since {@code before}, largest first:
-   * {@code "tufrepo-sign-N 0.81, C2 CompilerThreadN 0.20, ..."}; groups under 0.01 core are left
-   * out.
+   * {@code "tufrepo-sign-N 0.81, CN CompilerThre 0.20, ..."} (Linux keeps the first 15 characters
+   * of a name). Groups under 0.01 core are left out, and so are threads that ended in between.
    */
   String coresSince(ThreadGroupsCpu before, double seconds) {
     if (ticks.isEmpty()) {
