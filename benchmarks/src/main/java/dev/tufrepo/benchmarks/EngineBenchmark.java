@@ -6,6 +6,7 @@ import dev.tufrepo.engine.BootstrapRequest;
 import dev.tufrepo.engine.PublishResult;
 import dev.tufrepo.engine.RepositoryEngine;
 import dev.tufrepo.engine.TestRepository;
+import dev.tufrepo.engine.ThreadCpu;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +69,11 @@ import org.openjdk.jmh.runner.IterationType;
     value = 1,
     jvmArgs = {"-Xmx6g", "-Xms6g", "-XX:+AlwaysPreTouch"})
 public class EngineBenchmark {
+  /**
+   * With {@code -Dtufrepo.bench.threadCpu=true}, each measured operation prints where its CPU time
+   * went, by thread group ({@link ThreadCpu}).
+   */
+  static final boolean THREAD_CPU = Boolean.getBoolean("tufrepo.bench.threadCpu");
 
   static final int BINS = 16_384;
 
@@ -132,7 +138,7 @@ public class EngineBenchmark {
       engine.submit(ArtifactBatch.add(TestRepository.artifacts("pkg", 0, 1_000_000)));
       // the previous invocation's repository is garbage now: collect it outside the timed part
       System.gc();
-      cpuBefore = ThreadCpu.ENABLED ? ThreadCpu.snapshot() : null;
+      cpuBefore = THREAD_CPU ? ThreadCpu.snapshot() : null;
     }
 
     @TearDown(Level.Invocation)
@@ -185,7 +191,7 @@ public class EngineBenchmark {
     public void queueThousand() {
       List<Artifact> more = TestRepository.artifacts("more" + round++, 0, 1000);
       engine.submit(ArtifactBatch.add(more));
-      cpuBefore = ThreadCpu.ENABLED ? ThreadCpu.snapshot() : null;
+      cpuBefore = THREAD_CPU ? ThreadCpu.snapshot() : null;
     }
 
     @TearDown(Level.Invocation)

@@ -1,6 +1,7 @@
 package dev.tufrepo.rest.bench;
 
 import dev.tufrepo.engine.TestRepository;
+import dev.tufrepo.engine.ThreadCpu;
 import dev.tufrepo.json.Json;
 import dev.tufrepo.json.JsonObject;
 import dev.tufrepo.json.JsonString;
@@ -199,7 +200,7 @@ public final class RestLoadBenchmark {
       long cpuAtStart = processCpuNanos();
       long gcAtStart = gcPauseMillis();
       double uptimeAtStart = uptimeSeconds();
-      ThreadGroupsCpu threadsAtStart = ThreadGroupsCpu.snapshot();
+      ThreadCpu threadsAtStart = ThreadCpu.snapshot();
       if (rate > 0) {
         // open loop: request k is due at start + k / rate whatever the server does; its latency
         // counts from then, so a stall shows up in full (no coordinated omission)
@@ -258,7 +259,7 @@ public final class RestLoadBenchmark {
       double elapsed = (System.nanoTime() - start) / 1e9;
       double cpu = (processCpuNanos() - cpuAtStart) / 1e9;
       long gcPauses = gcPauseMillis() - gcAtStart;
-      ThreadGroupsCpu threadsAtEnd = ThreadGroupsCpu.snapshot();
+      ThreadCpu threadsAtEnd = ThreadCpu.snapshot();
       loadDone.set(true);
       pool.close();
       poller.join();
