@@ -64,10 +64,12 @@ import org.openjdk.jmh.runner.IterationType;
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 // jvmArgs, not jvmArgsAppend: -jvmArgsAppend on the command line (-Dtufrepo.trace=true, say) would
-// replace these instead of adding to them
+// replace these instead of adding to them. The Vector API module is resolved as the tufrepo script
+// resolves it for the service: Ed25519 then hashes eight bins at once (-jvmArgsAppend
+// -Dtufrepo.ed25519.lanes=false measures without).
 @Fork(
     value = 1,
-    jvmArgs = {"-Xmx6g", "-Xms6g", "-XX:+AlwaysPreTouch"})
+    jvmArgs = {"-Xmx6g", "-Xms6g", "-XX:+AlwaysPreTouch", "--add-modules=jdk.incubator.vector"})
 public class EngineBenchmark {
   /**
    * With {@code -Dtufrepo.bench.threadCpu=true}, each measured operation prints where its CPU time

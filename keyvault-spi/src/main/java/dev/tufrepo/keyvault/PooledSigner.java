@@ -99,6 +99,52 @@ public final class PooledSigner implements Signer, AutoCloseable {
     }
   }
 
+  /**
+   * Signs each {@code messages[i][0, lengths[i])} with one borrowed instance, through its {@link
+   * Signer#signAll}: an Ed25519 key in memory hashes several messages at once.
+   *
+   * @throws IllegalArgumentException if the two arrays differ in length (nothing is borrowed)
+   * @throws IndexOutOfBoundsException if a length is out of its message's range (nothing is
+   *     borrowed)
+   * @throws KeyVaultException as {@link #sign(byte[])}
+   */
+  @Override
+  public java.util.List<Signature> signAll(byte[][] messages, int[] lengths) {
+    if (messages.length != lengths.length) {
+      throw new IllegalArgumentException(
+          messages.length + " messages but " + lengths.length + " lengths");
+    }
+    for (int i = 0; i < messages.length; i++) {
+      java.util.Objects.checkFromIndexSize(0, lengths[i], messages[i].length);
+    }
+    Slot slot = borrow();
+    boolean ok = false;
+    try {
+      java.util.List<Signature> signatures = slot.signer().signAll(messages, lengths);
+      if (signatures.size() != messages.length) {
+        throw new KeyVaultException(
+            describe(
+                String.format(
+                    Locale.ROOT,
+                    "the signer returned %d signatures for %d messages",
+                    signatures.size(),
+                    messages.length)));
+      }
+      ok = true;
+      return signatures;
+    } catch (TufException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new KeyVaultException(describe("signing failed"), e);
+    } finally {
+      if (ok) {
+        pool.returnObject(slot);
+      } else {
+        invalidate(slot);
+      }
+    }
+  }
+
   private Slot borrow() {
     if (pool.isClosed()) {
       throw new KeyVaultException(describe("the signer is closed"));

@@ -110,6 +110,108 @@ class PooledSignerTest {
   }
 
   @Test
+  void signAll_usesOneInstanceForTheBatch_andItsSignAll() {
+    List<String> calls = new ArrayList<>();
+    Signer batching =
+        new Signer() {
+          @Override
+          public Signature sign(byte[] message) {
+            calls.add("one");
+            return new Signature("k", new byte[] {1});
+          }
+
+          @Override
+          public List<Signature> signAll(byte[][] messages, int[] lengths) {
+            calls.add("all " + java.util.Arrays.toString(lengths));
+            List<Signature> out = new ArrayList<>();
+            for (int length : lengths) {
+              out.add(new Signature("k", new byte[] {(byte) length}));
+            }
+            return out;
+          }
+        };
+    AtomicInteger made = new AtomicInteger();
+    try (PooledSigner signer =
+        PooledSigner.builder(
+                () -> {
+                  made.incrementAndGet();
+                  return batching;
+                })
+            .build()) {
+      byte[][] messages = {new byte[3], new byte[5], new byte[7]};
+      assertEquals(
+          List.of(
+              new Signature("k", new byte[] {3}),
+              new Signature("k", new byte[] {4}),
+              new Signature("k", new byte[] {7})),
+          signer.signAll(messages, new int[] {3, 4, 7}));
+      assertThrows(
+          IndexOutOfBoundsException.class, () -> signer.signAll(messages, new int[] {3, 6, 7}));
+      assertThrows(IllegalArgumentException.class, () -> signer.signAll(messages, new int[2]));
+    }
+    assertEquals(List.of("all [3, 4, 7]"), calls, "bad arguments reach no instance");
+    assertEquals(1, made.get());
+  }
+
+  @Test
+  void signAll_instanceReturningTooFewSignatures_failsAndIsReplaced() {
+    AtomicInteger made = new AtomicInteger();
+    try (PooledSigner signer =
+        PooledSigner.builder(
+                () -> {
+                  made.incrementAndGet();
+                  return new Signer() {
+                    @Override
+                    public Signature sign(byte[] message) {
+                      return new Signature("k", new byte[] {1});
+                    }
+
+                    @Override
+                    public List<Signature> signAll(byte[][] messages, int[] lengths) {
+                      return List.of(sign(messages[0]));
+                    }
+                  };
+                })
+            .name("fn:short")
+            .size(1)
+            .build()) {
+      KeyVaultException e =
+          assertThrows(
+              KeyVaultException.class,
+              () -> signer.signAll(new byte[][] {MESSAGE, MESSAGE}, new int[] {2, 2}));
+      assertEquals("fn:short: the signer returned 1 signatures for 2 messages", e.getMessage());
+      assertEquals(0, signer.instances(), "the instance is destroyed");
+      assertEquals(1, signer.signAll(new byte[][] {MESSAGE}, new int[] {2}).size());
+      assertEquals(2, made.get());
+    }
+  }
+
+  @Test
+  void signAll_defaultOfASigner_signsEachRangeInTurn() {
+    List<String> calls = new ArrayList<>();
+    Signer ranged =
+        new Signer() {
+          @Override
+          public Signature sign(byte[] message) {
+            throw new AssertionError("the range form is used");
+          }
+
+          @Override
+          public Signature sign(byte[] message, int offset, int length) {
+            calls.add(offset + "+" + length);
+            return new Signature("k", new byte[] {(byte) length});
+          }
+        };
+    assertEquals(
+        List.of(new Signature("k", new byte[] {1}), new Signature("k", new byte[] {0})),
+        ranged.signAll(new byte[][] {new byte[2], new byte[2]}, new int[] {1, 0}));
+    assertEquals(List.of("0+1", "0+0"), calls);
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ranged.signAll(new byte[][] {new byte[2]}, new int[] {1, 1}));
+  }
+
+  @Test
   void sign_noFreeInstanceWithinTheTimeout_failsWithKeyVaultException() throws Exception {
     CountDownLatch signing = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);

@@ -575,6 +575,47 @@ class RepositoryEngineTest {
     assertEquals(1, engine.queueDepth());
   }
 
+  @Test
+  void signerReturningTooFewSignatures_failsThePublish_andNothingBecomesVisible() {
+    repo = new TestRepository(dir);
+    engine = repo.engine();
+    engine.bootstrap(repo.bootstrapRequest(16));
+    engine.close();
+    var realVault = repo.vault;
+    dev.tufrepo.keyvault.KeyVault dropping =
+        new dev.tufrepo.keyvault.KeyVault() {
+          @Override
+          public dev.tufrepo.model.Signer signer(String uri, dev.tufrepo.model.Key key) {
+            var real = realVault.signer(uri, key);
+            return new dev.tufrepo.model.Signer() {
+              @Override
+              public dev.tufrepo.model.Signature sign(byte[] message) {
+                return real.sign(message);
+              }
+
+              @Override
+              public List<dev.tufrepo.model.Signature> signAll(byte[][] messages, int[] lengths) {
+                List<dev.tufrepo.model.Signature> all = real.signAll(messages, lengths);
+                return all.subList(0, all.size() - 1);
+              }
+            };
+          }
+
+          @Override
+          public boolean supports(String uri) {
+            return true;
+          }
+        };
+    engine = repo.engineBuilder().keyVault(dropping).build();
+    byte[] before = repo.metadata.read("timestamp.json").orElseThrow();
+    engine.submit(ArtifactBatch.add(TestRepository.artifacts("t", 0, 40)));
+    PublishVerificationException e =
+        assertThrows(PublishVerificationException.class, engine::publish);
+    assertTrue(e.getMessage().contains("the online signer returned"), e.getMessage());
+    assertArrayEquals(before, repo.metadata.read("timestamp.json").orElseThrow());
+    assertEquals(1, engine.queueDepth());
+  }
+
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void signerCorruptingOneLaterSignature_caughtWhenEveryBinIsVerified(boolean verifyAll) {

@@ -191,6 +191,27 @@ public final class PrivateKeySigner implements Signer {
     return new Signature(keyid, signRaw(message, offset, length));
   }
 
+  /**
+   * Signs each {@code messages[i][0, lengths[i])}; with an Ed25519 key, the SHA-512 passes of up to
+   * eight messages run at once where the JVM allows it ({@code internal.FastEd25519.signAll}).
+   */
+  @Override
+  public java.util.List<Signature> signAll(byte[][] messages, int[] lengths) {
+    if (scheme != KeyScheme.ED25519) {
+      return Signer.super.signAll(messages, lengths);
+    }
+    if (messages.length != lengths.length) {
+      throw new IllegalArgumentException(
+          messages.length + " messages but " + lengths.length + " lengths");
+    }
+    byte[][] raw = FastEd25519.signAll(ed25519, messages, new int[messages.length], lengths);
+    Signature[] out = new Signature[raw.length];
+    for (int i = 0; i < raw.length; i++) {
+      out[i] = new Signature(keyid, raw[i]);
+    }
+    return java.util.List.of(out);
+  }
+
   /** The raw signature bytes over {@code message[offset, offset+length)}. */
   public byte[] signRaw(byte[] message, int offset, int length) {
     switch (scheme) {

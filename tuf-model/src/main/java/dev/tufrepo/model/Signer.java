@@ -28,4 +28,25 @@ public interface Signer {
     }
     return sign(java.util.Arrays.copyOfRange(message, offset, offset + length));
   }
+
+  /**
+   * Signs several messages, {@code messages[i][0, lengths[i])}, and returns their signatures in the
+   * same order. This default signs them one at a time with {@link #sign(byte[], int, int)}; a
+   * signer that signs several faster together overrides it ({@link PrivateKeySigner} with an
+   * Ed25519 key hashes up to eight at once).
+   *
+   * @throws IllegalArgumentException if the two arrays differ in length
+   * @throws IndexOutOfBoundsException if a length is negative or past its message's end
+   */
+  default java.util.List<Signature> signAll(byte[][] messages, int[] lengths) {
+    if (messages.length != lengths.length) {
+      throw new IllegalArgumentException(
+          messages.length + " messages but " + lengths.length + " lengths");
+    }
+    Signature[] out = new Signature[messages.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = sign(messages[i], 0, lengths[i]);
+    }
+    return java.util.List.of(out);
+  }
 }

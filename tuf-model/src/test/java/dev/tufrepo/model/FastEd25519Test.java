@@ -61,6 +61,68 @@ class FastEd25519Test {
   }
 
   @Test
+  void signAll_withTheVectorApiResolved_hashesSeveralMessagesAtOnce() {
+    // surefire resolves jdk.incubator.vector, as the tufrepo script does; vectors of at least four
+    // 64-bit lanes (AVX2) are needed
+    if (jdk.incubator.vector.LongVector.SPECIES_PREFERRED.length() >= 4) {
+      assertTrue(FastEd25519.lanes() >= 4, "lanes: " + FastEd25519.lanes());
+    }
+  }
+
+  @Test
+  void signAll_randomBatches_signLikeBouncyCastle() throws Exception {
+    Random random = new Random(8032);
+    for (int batch = 0; batch < 60; batch++) {
+      Ed25519PrivateKeyParameters key = randomKey(random);
+      FastEd25519.SigningKey signing = FastEd25519.signingKey(key);
+      int count = random.nextInt(20);
+      byte[][] messages = new byte[count][];
+      int[] offsets = new int[count];
+      int[] lengths = new int[count];
+      for (int i = 0; i < count; i++) {
+        int size = random.nextInt(batch % 3 == 0 ? 20_001 : 400);
+        messages[i] = new byte[size + 16];
+        random.nextBytes(messages[i]);
+        offsets[i] = random.nextInt(17);
+        lengths[i] = Math.min(size, messages[i].length - offsets[i]);
+      }
+      byte[][] sigs = FastEd25519.signAll(signing, messages, offsets, lengths);
+      assertEquals(count, sigs.length);
+      for (int i = 0; i < count; i++) {
+        assertArrayEquals(
+            bouncyCastleSign(key, messages[i], offsets[i], lengths[i]),
+            sigs[i],
+            "batch " + batch + ", message " + i + " of " + lengths[i] + " bytes");
+      }
+    }
+  }
+
+  @Test
+  void signAll_throughTheSigner_givesTheSignaturesOfSign() throws Exception {
+    Random random = new Random(4);
+    PrivateKeySigner signer = signer(randomKey(random));
+    byte[][] messages = new byte[11][];
+    int[] lengths = new int[11];
+    for (int i = 0; i < messages.length; i++) {
+      messages[i] = new byte[9_000 + 100 * i];
+      random.nextBytes(messages[i]);
+      lengths[i] = messages[i].length - i; // bytes past the length are not signed
+    }
+    List<Signature> sigs = signer.signAll(messages, lengths);
+    for (int i = 0; i < messages.length; i++) {
+      assertEquals(signer.sign(messages[i], 0, lengths[i]), sigs.get(i), "message " + i);
+    }
+    assertEquals(
+        IllegalArgumentException.class,
+        org.junit.jupiter.api.Assertions.assertThrows(
+                RuntimeException.class, () -> signer.signAll(messages, new int[3]))
+            .getClass());
+    lengths[5] = messages[5].length + 1;
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IndexOutOfBoundsException.class, () -> signer.signAll(messages, lengths));
+  }
+
+  @Test
   void rfc8032Vectors_areReproduced() {
     assertRfc8032(
         "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",

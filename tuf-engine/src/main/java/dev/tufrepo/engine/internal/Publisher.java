@@ -300,24 +300,48 @@ public final class Publisher {
     java.util.concurrent.atomic.AtomicInteger signed =
         new java.util.concurrent.atomic.AtomicInteger();
     CompletableFuture<List<BinDone>> signingBins =
-        parallelAsync(
+        parallelChunksAsync(
             toSign,
-            a -> {
-              Targets t =
-                  new Targets(
-                      Signed.SPEC_VERSION,
-                      a.version,
-                      now.plus(settings.expiration(a.bin)),
-                      a.targets,
-                      null,
-                      Map.of());
-              SignedFile<Targets> file = signing.sign(a.bin, t);
-              group.add(file.versionedName(a.bin), file.bytes());
-              int n = signed.incrementAndGet();
-              if (n % 1024 == 0 || n == total) {
-                listener.progress("sign bins", n, total);
+            chunk -> {
+              // in groups of similar sizes: the signer may hash a group's bins side by side, and a
+              // group takes as long as its largest
+              Integer[] order = new Integer[chunk.size()];
+              int[] size = new int[chunk.size()];
+              for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+                size[i] = Json.encodedLength(chunk.get(i).targets);
               }
-              return new BinDone(a.bin, file.metadata(), a.targets);
+              java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> size[i]));
+              BinDone[] done = new BinDone[order.length];
+              for (int from = 0; from < order.length; from += BinSigning.GROUP) {
+                int to = Math.min(order.length, from + BinSigning.GROUP);
+                List<String> names = new ArrayList<>(to - from);
+                List<Targets> ts = new ArrayList<>(to - from);
+                for (int j = from; j < to; j++) {
+                  Applied a = chunk.get(order[j]);
+                  names.add(a.bin);
+                  ts.add(
+                      new Targets(
+                          Signed.SPEC_VERSION,
+                          a.version,
+                          now.plus(settings.expiration(a.bin)),
+                          a.targets,
+                          null,
+                          Map.of()));
+                }
+                List<SignedFile<Targets>> files = signing.signAll(names, ts);
+                for (int j = from; j < to; j++) {
+                  Applied a = chunk.get(order[j]);
+                  SignedFile<Targets> file = files.get(j - from);
+                  group.add(file.versionedName(a.bin), file.bytes());
+                  int n = signed.incrementAndGet();
+                  if (n % 1024 == 0 || n == total) {
+                    listener.progress("sign bins", n, total);
+                  }
+                  done[order[j]] = new BinDone(a.bin, file.metadata(), a.targets);
+                }
+              }
+              return java.util.Arrays.asList(done);
             });
     // 4-6 on this thread; on any failure, wait for the signing before the group closes
     try {
@@ -884,20 +908,28 @@ public final class Publisher {
    */
   private <T, R> CompletableFuture<List<R>> parallelAsync(
       List<T> items, java.util.function.Function<T, R> f) {
+    return parallelChunksAsync(
+        items,
+        part -> {
+          List<R> out = new ArrayList<>(part.size());
+          for (T t : part) {
+            out.add(f.apply(t));
+          }
+          return out;
+        });
+  }
+
+  /**
+   * As {@link #parallelAsync}, with {@code f} given each chunk whole; it returns one result per
+   * item of its chunk, in the chunk's order.
+   */
+  private <T, R> CompletableFuture<List<R>> parallelChunksAsync(
+      List<T> items, java.util.function.Function<List<T>, List<R>> f) {
     int chunks = Math.max(1, Math.min(items.size(), parallelism * 4));
     List<CompletableFuture<List<R>>> futures = new ArrayList<>(chunks);
     for (int c = 0; c < chunks; c++) {
       List<T> part = items.subList(items.size() * c / chunks, items.size() * (c + 1) / chunks);
-      futures.add(
-          CompletableFuture.supplyAsync(
-              () -> {
-                List<R> out = new ArrayList<>(part.size());
-                for (T t : part) {
-                  out.add(f.apply(t));
-                }
-                return out;
-              },
-              executor));
+      futures.add(CompletableFuture.supplyAsync(() -> f.apply(part), executor));
     }
     return CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]))
         .thenApply(

@@ -26,6 +26,15 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * throws, the public {@link Ed25519PrivateKeyParameters#sign(int, byte[], byte[], int, int, byte[],
  * int)} is used. Ed25519 signatures are deterministic, so both paths give the same bytes.
  *
+ * <p>{@link #signAll} signs several messages together: their SHA-512 passes run side by side in the
+ * lanes of a vector ({@link Sha512Lanes}, through the incubating Vector API), and the steps between
+ * the two passes are BouncyCastle's private ones, called through method handles looked up and
+ * self-checked like {@code implSign}. It needs the JVM started with {@code --add-modules
+ * jdk.incubator.vector} (the {@code tufrepo} script does so) and vectors of at least four 64-bit
+ * lanes; otherwise, or with {@code -Dtufrepo.ed25519.lanes=false}, it signs one message at a time.
+ * On the 2-core Intel Xeon guest of 2026-11-27, eight bins of 8-9.5 kB took 96-106 us a signature
+ * that way against 134-144 us one at a time.
+ *
  * <p>Verification is not done here: BouncyCastle's private {@code implVerify} creates its digest
  * itself and takes none, so there is no equivalent seam.
  *
@@ -45,6 +54,12 @@ public final class FastEd25519 {
   /** BouncyCastle's private implSign taking the digest, or null when it is not to be used. */
   private static final MethodHandle IMPL_SIGN = lookUpAndCheck();
 
+  /**
+   * Set to {@code false} to sign one message at a time even where several could be hashed at once
+   * ({@link #signAll}).
+   */
+  public static final String LANES_PROPERTY = "tufrepo.ed25519.lanes";
+
   private FastEd25519() {}
 
   /**
@@ -61,6 +76,9 @@ public final class FastEd25519 {
     /** The clamped scalar, the first half of {@code h} pruned; null like {@code h}. */
     private final byte[] s;
 
+    /** The second half of {@code h}, which the nonce's hash starts with; null like {@code h}. */
+    private final byte[] prefix;
+
     private SigningKey(Ed25519PrivateKeyParameters key, boolean precompute) {
       this.key = key;
       this.publicKey = key.generatePublicKey().getEncoded();
@@ -69,9 +87,11 @@ public final class FastEd25519 {
         this.h = newSha512().digest(secret);
         Arrays.fill(secret, (byte) 0);
         this.s = prune(h);
+        this.prefix = Arrays.copyOfRange(h, 32, 64);
       } else {
         this.h = null;
         this.s = null;
+        this.prefix = null;
       }
     }
 
@@ -98,6 +118,47 @@ public final class FastEd25519 {
       signWithPublicApi(key.key, message, offset, length, sig);
     }
     return sig;
+  }
+
+  /**
+   * How many messages {@link #signAll} hashes at once: 8 with AVX-512, 4 with AVX2, 1 when it signs
+   * them one at a time (no Vector API, vectors too narrow, the BouncyCastle internals it calls not
+   * found, its self-check failed, or {@value #LANES_PROPERTY} is {@code false}).
+   */
+  public static int lanes() {
+    return Lanes.BATCH == null ? 1 : Sha512Lanes.LANES;
+  }
+
+  /**
+   * The Ed25519 signatures of {@code messages[i][offsets[i], offsets[i]+lengths[i])}, in order: the
+   * same bytes as {@link #sign} gives for each. Where {@link #lanes()} is more than 1, the two
+   * SHA-512 passes of up to that many signatures run at once, one message per lane of a vector (the
+   * curve arithmetic stays one signature at a time), so messages of similar lengths should come
+   * together. A group whose signing throws is signed again one message at a time.
+   *
+   * @throws IndexOutOfBoundsException if a range is not inside its array
+   */
+  public static byte[][] signAll(SigningKey key, byte[][] messages, int[] offsets, int[] lengths) {
+    int count = messages.length;
+    if (offsets.length != count || lengths.length != count) {
+      throw new IllegalArgumentException(
+          count + " messages, " + offsets.length + " offsets, " + lengths.length + " lengths");
+    }
+    for (int i = 0; i < count; i++) {
+      java.util.Objects.checkFromIndexSize(offsets[i], lengths[i], messages[i].length);
+    }
+    byte[][] sigs = new byte[count][];
+    Lanes batch = Lanes.BATCH;
+    int width = batch == null || key.h == null ? 1 : Sha512Lanes.LANES;
+    for (int from = 0; from < count; from += width) {
+      int n = Math.min(width, count - from);
+      if (n < 2 || !batch.sign(key, n, messages, offsets, lengths, from, sigs)) {
+        for (int i = from; i < from + n; i++) {
+          sigs[i] = sign(key, messages[i], offsets[i], lengths[i]);
+        }
+      }
+    }
+    return sigs;
   }
 
   /**
@@ -224,6 +285,166 @@ public final class FastEd25519 {
       return true;
     } catch (RuntimeException | LinkageError e) {
       return false;
+    }
+  }
+
+  /**
+   * Signing several messages at once: their SHA-512 passes in {@link Sha512Lanes}, the rest through
+   * the private BouncyCastle steps that {@code implSign} runs between its two digests ({@code
+   * Scalar25519.reduce512}, {@code Ed25519.scalarMultBaseEncoded} and {@code Ed25519.calculateS},
+   * in BouncyCastle 1.83). Checked at class initialization like {@link #IMPL_SIGN}: a batch of
+   * messages whose lengths put the padding at every block edge must give the public API's bytes.
+   */
+  private static final class Lanes {
+    /** The batch signer, or null when it is not to be used. */
+    static final Lanes BATCH = lookUp();
+
+    private final MethodHandle reduce512; // (byte[64]) -> byte[32]
+    private final MethodHandle scalarMultBaseEncoded; // (byte[32] k, byte[32] out, int outOff)
+    private final MethodHandle calculateS; // (byte[32] r, byte[32] k, byte[32] s) -> byte[32]
+    private final ThreadLocal<Sha512Lanes> lanes = ThreadLocal.withInitial(Sha512Lanes::new);
+
+    private Lanes(MethodHandle reduce512, MethodHandle scalarMult, MethodHandle calculateS) {
+      this.reduce512 = reduce512;
+      this.scalarMultBaseEncoded = scalarMult;
+      this.calculateS = calculateS;
+    }
+
+    private static Lanes lookUp() {
+      if (IMPL_SIGN == null
+          || "false".equalsIgnoreCase(System.getProperty(LANES_PROPERTY, "true").trim())) {
+        return null;
+      }
+      Lanes lanes;
+      try {
+        if (Sha512Lanes.LANES < 2) {
+          return null;
+        }
+        Class<?> scalar = Class.forName("org.bouncycastle.math.ec.rfc8032.Scalar25519");
+        Method reduce = scalar.getDeclaredMethod("reduce512", byte[].class);
+        Method mult =
+            Ed25519.class.getDeclaredMethod(
+                "scalarMultBaseEncoded", byte[].class, byte[].class, int.class);
+        Method calc =
+            Ed25519.class.getDeclaredMethod("calculateS", byte[].class, byte[].class, byte[].class);
+        if (reduce.getReturnType() != byte[].class
+            || mult.getReturnType() != void.class
+            || calc.getReturnType() != byte[].class) {
+          return null;
+        }
+        reduce.setAccessible(true);
+        mult.setAccessible(true);
+        calc.setAccessible(true);
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        lanes = new Lanes(lookup.unreflect(reduce), lookup.unreflect(mult), lookup.unreflect(calc));
+      } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+        // no Vector API (the JVM was started without --add-modules jdk.incubator.vector), narrow
+        // vectors, another BouncyCastle, or its package not opened to us
+        return null;
+      }
+      return lanes.selfCheck() ? lanes : null;
+    }
+
+    /**
+     * Signs messages {@code from} to {@code from + n - 1} into {@code sigs}; false, with those
+     * entries in an unspecified state, when a step threw.
+     */
+    boolean sign(
+        SigningKey key,
+        int n,
+        byte[][] messages,
+        int[] offsets,
+        int[] lengths,
+        int from,
+        byte[][] sigs) {
+      try {
+        Sha512Lanes sha = lanes.get();
+        byte[][] ms = Arrays.copyOfRange(messages, from, from + n);
+        int[] offs = Arrays.copyOfRange(offsets, from, from + n);
+        int[] lens = Arrays.copyOfRange(lengths, from, from + n);
+        byte[][] heads = new byte[n][];
+        Arrays.fill(heads, key.prefix);
+        byte[] digests = new byte[n * SHA512_SIZE];
+        // RFC 8032 5.1.6 steps 2-3: r = SHA-512(prefix || M) mod L, R = [r]B
+        sha.digest(n, heads, 32, ms, offs, lens, digests);
+        byte[][] r = new byte[n][];
+        for (int i = 0; i < n; i++) {
+          byte[] sig = new byte[Ed25519.SIGNATURE_SIZE];
+          r[i] = reduce(digests, i);
+          scalarMultBaseEncoded.invokeExact(r[i], sig, 0);
+          byte[] head = new byte[64];
+          System.arraycopy(sig, 0, head, 0, 32);
+          System.arraycopy(key.publicKey, 0, head, 32, 32);
+          heads[i] = head;
+          sigs[from + i] = sig;
+        }
+        // steps 4-5: k = SHA-512(R || A || M) mod L, S = (r + k * s) mod L
+        sha.digest(n, heads, 64, ms, offs, lens, digests);
+        for (int i = 0; i < n; i++) {
+          byte[] k = reduce(digests, i);
+          byte[] s = (byte[]) calculateS.invokeExact(r[i], k, key.s.clone());
+          System.arraycopy(s, 0, sigs[from + i], 32, 32);
+        }
+        return true;
+      } catch (RuntimeException | LinkageError e) {
+        return false;
+      } catch (Error e) {
+        throw e;
+      } catch (Throwable t) {
+        return false; // none of the three declares a checked exception
+      }
+    }
+
+    private byte[] reduce(byte[] digests, int i) throws Throwable {
+      byte[] h = Arrays.copyOfRange(digests, i * SHA512_SIZE, (i + 1) * SHA512_SIZE);
+      return (byte[]) reduce512.invokeExact(h);
+    }
+
+    /**
+     * Signs, in one batch and then one at a time through the public API, messages whose lengths
+     * with either head (32 and 64 bytes) end at and around each edge of the padding: one tail block
+     * or two, and a last block with no message bytes.
+     */
+    private boolean selfCheck() {
+      try {
+        byte[] secret = new byte[Ed25519PrivateKeyParameters.KEY_SIZE];
+        for (int i = 0; i < secret.length; i++) {
+          secret[i] = (byte) (17 * i + 3);
+        }
+        Ed25519PrivateKeyParameters params = new Ed25519PrivateKeyParameters(secret, 0);
+        SigningKey key = new SigningKey(params, true);
+        int[] sizes = {0, 1, 7, 8, 31, 32, 47, 48, 63, 64, 79, 80, 95, 96, 97, 111, 112, 200, 300};
+        byte[] text = new byte[320];
+        for (int i = 0; i < text.length; i++) {
+          text[i] = (byte) (i * 131 + 11);
+        }
+        int count = sizes.length;
+        byte[][] ms = new byte[count][];
+        int[] offs = new int[count];
+        int[] lens = new int[count];
+        for (int i = 0; i < count; i++) {
+          ms[i] = text;
+          offs[i] = i % 5;
+          lens[i] = sizes[i];
+        }
+        byte[][] sigs = new byte[count][];
+        for (int from = 0; from < count; from += Sha512Lanes.LANES) {
+          int n = Math.min(Sha512Lanes.LANES, count - from);
+          if (!sign(key, n, ms, offs, lens, from, sigs)) {
+            return false;
+          }
+        }
+        for (int i = 0; i < count; i++) {
+          byte[] plain = new byte[Ed25519.SIGNATURE_SIZE];
+          signWithPublicApi(params, ms[i], offs[i], lens[i], plain);
+          if (!Arrays.equals(sigs[i], plain)) {
+            return false;
+          }
+        }
+        return true;
+      } catch (RuntimeException | LinkageError e) {
+        return false;
+      }
     }
   }
 
