@@ -47,7 +47,8 @@ final class ServeCommand extends Cmd {
       description = {
         "Any other server setting, e.g. --set group-commit-ms=200 --set auth-tokens=t=*;",
         "retention: --set retention-keep=N (0 = off) retention-min-age=7d retention-interval=1h;",
-        "--set offline-expiry-warning=30d (0 = off) warns before root or an offline role expires."
+        "--set offline-expiry-warning=30d (0 = off) warns before root or an offline role expires;",
+        "--set signing-threads=N (default: one fewer than the processors, at least 1)."
       })
   Map<String, String> settings = new LinkedHashMap<>();
 

@@ -44,6 +44,9 @@ import java.util.TreeSet;
  * @param retentionInterval how often the retention job runs (default 1 hour)
  * @param offlineExpiryWarning warn when root or an offline role expires within this (default 30
  *     days; 0 = off)
+ * @param signingThreads threads that sign bins during a publish; 0 (the default) means one fewer
+ *     than the processors, at least one, which leaves a core for the requests (see {@link
+ *     #effectiveSigningThreads})
  */
 public record ServerConfig(
     String host,
@@ -67,7 +70,8 @@ public record ServerConfig(
     int retentionKeep,
     Duration retentionMinAge,
     Duration retentionInterval,
-    Duration offlineExpiryWarning) {
+    Duration offlineExpiryWarning,
+    int signingThreads) {
 
   public static final String LOCAL_STORAGE = "LocalStorage";
   public static final String LOCAL_KEY_VAULT = "LocalKeyVault";
@@ -105,7 +109,8 @@ public record ServerConfig(
           new Setting("retention-keep", List.of("TUFREPO_RETENTION_KEEP"), "0"),
           new Setting("retention-min-age", List.of("TUFREPO_RETENTION_MIN_AGE"), "7d"),
           new Setting("retention-interval", List.of("TUFREPO_RETENTION_INTERVAL"), "1h"),
-          new Setting("offline-expiry-warning", List.of("TUFREPO_OFFLINE_EXPIRY_WARNING"), "30d"));
+          new Setting("offline-expiry-warning", List.of("TUFREPO_OFFLINE_EXPIRY_WARNING"), "30d"),
+          new Setting("signing-threads", List.of("TUFREPO_SIGNING_THREADS"), "0"));
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
@@ -165,6 +170,21 @@ public record ServerConfig(
     if (offlineExpiryWarning == null || offlineExpiryWarning.isNegative()) {
       throw invalid("offline-expiry-warning", "must be 0 (off) or more");
     }
+    if (signingThreads < 0 || signingThreads > 1024) {
+      throw invalid("signing-threads", "must be 0 (automatic) to 1024, not " + signingThreads);
+    }
+  }
+
+  /**
+   * The signing threads the engine gets: {@link #signingThreads} when set, otherwise one fewer than
+   * the processors, at least one. At 500 requests/s on 2 cores, two signing threads kept both cores
+   * busy during each publish, and requests waited for them: request p99 86-110 ms against 46 ms
+   * with one (benchmarks/RESULTS.md, 11-27). A publish then signs on one core fewer.
+   */
+  public int effectiveSigningThreads() {
+    return signingThreads > 0
+        ? signingThreads
+        : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
   }
 
   private static IllegalArgumentException invalid(String flag, String reason) {
@@ -199,7 +219,8 @@ public record ServerConfig(
         .jsonLogs(jsonLogs)
         .fsync(fsync)
         .retention(retentionKeep, retentionMinAge, retentionInterval)
-        .offlineExpiryWarning(offlineExpiryWarning);
+        .offlineExpiryWarning(offlineExpiryWarning)
+        .signingThreads(signingThreads);
   }
 
   /** The defaults, as {@link #resolve} gives them with no flags and no environment. */
@@ -262,6 +283,7 @@ public record ServerConfig(
         duration(v, "retention-min-age"),
         duration(v, "retention-interval"));
     b.offlineExpiryWarning(duration(v, "offline-expiry-warning"));
+    b.signingThreads((int) number(v, "signing-threads"));
     return b.build();
   }
 
@@ -372,6 +394,11 @@ public record ServerConfig(
     lines.add("retention-min-age=" + retentionMinAge);
     lines.add("retention-interval=" + retentionInterval);
     lines.add("offline-expiry-warning=" + offlineExpiryWarning);
+    lines.add(
+        "signing-threads="
+            + (signingThreads > 0
+                ? Integer.toString(signingThreads)
+                : "auto (" + effectiveSigningThreads() + ")"));
     return String.join("\n", lines);
   }
 
@@ -413,6 +440,7 @@ public record ServerConfig(
     private Duration retentionMinAge = Duration.ofDays(7);
     private Duration retentionInterval = Duration.ofHours(1);
     private Duration offlineExpiryWarning = Duration.ofDays(30);
+    private int signingThreads;
 
     Builder() {}
 
@@ -518,6 +546,12 @@ public record ServerConfig(
     }
 
     /** The window of the offline-role expiry warning (0 = off). */
+    /** Threads that sign bins; 0 (the default) for one fewer than the processors, at least 1. */
+    public Builder signingThreads(int v) {
+      signingThreads = v;
+      return this;
+    }
+
     public Builder offlineExpiryWarning(Duration v) {
       offlineExpiryWarning = v;
       return this;
@@ -546,7 +580,8 @@ public record ServerConfig(
           retentionKeep,
           retentionMinAge,
           retentionInterval,
-          offlineExpiryWarning);
+          offlineExpiryWarning,
+          signingThreads);
     }
   }
 }

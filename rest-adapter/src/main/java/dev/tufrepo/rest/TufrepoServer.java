@@ -107,6 +107,7 @@ public final class TufrepoServer implements AutoCloseable {
               .stateStore(stateStore)
               .keyVault(keyVault)
               .listener(metrics)
+              .signingThreads(c.effectiveSigningThreads())
               .autoPublish(c.groupCommit());
       if (!c.refreshInterval().isZero()) {
         eb.refreshInterval(c.refreshInterval());

@@ -72,6 +72,37 @@ class ServerConfigTest {
   }
 
   @Test
+  void signingThreads_defaultLeavesACoreToRequests_andCanBeSet() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    ServerConfig auto = ServerConfig.defaults();
+    assertEquals(0, auto.signingThreads());
+    assertEquals(Math.max(1, cores - 1), auto.effectiveSigningThreads());
+    assertTrue(
+        auto.describe().contains("signing-threads=auto (" + Math.max(1, cores - 1) + ")"),
+        auto.describe());
+
+    ServerConfig set =
+        ServerConfig.resolve(
+            Map.of("signing-threads", "3"), Map.of("TUFREPO_SIGNING_THREADS", "5"));
+    assertEquals(3, set.effectiveSigningThreads());
+    assertEquals(
+        5,
+        ServerConfig.resolve(Map.of(), Map.of("TUFREPO_SIGNING_THREADS", "5"))
+            .effectiveSigningThreads());
+    assertTrue(set.describe().contains("signing-threads=3"), set.describe());
+    assertEquals(3, set.toBuilder().build().signingThreads());
+
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ServerConfig.resolve(Map.of("signing-threads", "-1"), Map.of()));
+    assertEquals(
+        "setting signing-threads (--signing-threads / TUFREPO_SIGNING_THREADS): must be 0"
+            + " (automatic) to 1024, not -1",
+        e.getMessage());
+  }
+
+  @Test
   void describe_redactsTokens() {
     ServerConfig c =
         ServerConfig.resolve(

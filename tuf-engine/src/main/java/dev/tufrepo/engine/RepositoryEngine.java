@@ -1606,6 +1606,21 @@ public final class RepositoryEngine implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How many threads the engine's own signing pool has (when no {@link #executor} is given); by
+     * default the number of processors. A service that must answer requests while it publishes may
+     * leave a core to them: tufrepo's server uses one fewer than the processors.
+     *
+     * @throws IllegalArgumentException if {@code threads} is less than 1
+     */
+    public Builder signingThreads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("signing threads must be at least 1, not " + threads);
+      }
+      this.parallelism = threads;
+      return this;
+    }
+
     /** Runs signing work; the engine makes its own fixed pool when none is given. */
     public Builder executor(java.util.concurrent.Executor e, int parallelism) {
       this.executor = e;

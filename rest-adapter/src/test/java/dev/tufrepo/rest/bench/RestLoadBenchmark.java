@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * (20 ms). With {@code -Drate=N} the load is an open loop instead: a request is due every 1/N s
  * whatever the server does, and its latency counts from when it was due; it is preceded by {@code
  * -Dwarmup} seconds (60) of the same load that are not measured; its POSTs go over {@code
- * -Dconnections} (64) keep-alive connections of {@link RawHttpPool}. Run with {@code
+ * -Dconnections} (64) keep-alive connections of {@link RawHttpPool}. {@code -DsigningThreads} sets
+ * the server's {@code signing-threads} (default 0: one fewer than the processors). Run with {@code
  * benchmarks/rest-load.sh}. Traffic goes to 127.0.0.1 only and stops by itself.
  */
 public final class RestLoadBenchmark {
@@ -50,6 +51,7 @@ public final class RestLoadBenchmark {
     int rate = Integer.getInteger("rate", 0);
     int warmup = Integer.getInteger("warmup", 60);
     long pollMs = Long.getLong("pollMs", 20);
+    int signingThreads = Integer.getInteger("signingThreads", 0);
     System.out.println("fsync=" + System.getProperty("fsync", "true"));
     Path dir = Files.createTempDirectory("tufrepo-load");
     System.out.printf(
@@ -72,6 +74,7 @@ public final class RestLoadBenchmark {
                 .groupCommit(Duration.ofMillis(groupCommitMs))
                 .refreshInterval(Duration.ZERO)
                 .fsync(Boolean.parseBoolean(System.getProperty("fsync", "true")))
+                .signingThreads(signingThreads)
                 .build())) {
       HttpClient http =
           HttpClient.newBuilder()
