@@ -80,23 +80,7 @@ public final class PooledSigner implements Signer, AutoCloseable {
   @Override
   public Signature sign(byte[] message, int offset, int length) {
     java.util.Objects.checkFromIndexSize(offset, length, message.length);
-    Slot slot = borrow();
-    boolean ok = false;
-    try {
-      Signature signature = slot.signer().sign(message, offset, length);
-      ok = true;
-      return signature;
-    } catch (TufException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new KeyVaultException(describe("signing failed"), e);
-    } finally {
-      if (ok) {
-        pool.returnObject(slot);
-      } else {
-        invalidate(slot);
-      }
-    }
+    return withInstance(s -> s.sign(message, offset, length));
   }
 
   /**
@@ -117,21 +101,33 @@ public final class PooledSigner implements Signer, AutoCloseable {
     for (int i = 0; i < messages.length; i++) {
       java.util.Objects.checkFromIndexSize(0, lengths[i], messages[i].length);
     }
+    return withInstance(
+        s -> {
+          java.util.List<Signature> signatures = s.signAll(messages, lengths);
+          if (signatures.size() != messages.length) {
+            throw new KeyVaultException(
+                describe(
+                    String.format(
+                        Locale.ROOT,
+                        "the signer returned %d signatures for %d messages",
+                        signatures.size(),
+                        messages.length)));
+          }
+          return signatures;
+        });
+  }
+
+  /**
+   * Runs {@code signing} with a borrowed instance and returns it to the pool, or destroys it when
+   * {@code signing} threw; failures other than {@link TufException}s are wrapped.
+   */
+  private <T> T withInstance(java.util.function.Function<Signer, T> signing) {
     Slot slot = borrow();
     boolean ok = false;
     try {
-      java.util.List<Signature> signatures = slot.signer().signAll(messages, lengths);
-      if (signatures.size() != messages.length) {
-        throw new KeyVaultException(
-            describe(
-                String.format(
-                    Locale.ROOT,
-                    "the signer returned %d signatures for %d messages",
-                    signatures.size(),
-                    messages.length)));
-      }
+      T result = signing.apply(slot.signer());
       ok = true;
-      return signatures;
+      return result;
     } catch (TufException e) {
       throw e;
     } catch (RuntimeException e) {

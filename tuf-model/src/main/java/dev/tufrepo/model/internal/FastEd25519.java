@@ -252,17 +252,22 @@ public final class FastEd25519 {
     return selfCheck(handle) ? handle : null;
   }
 
+  /** A fixed key for the self-checks: secret byte {@code i} is {@code step * i + offset}. */
+  private static Ed25519PrivateKeyParameters fixedKey(int step, int offset) {
+    byte[] secret = new byte[Ed25519PrivateKeyParameters.KEY_SIZE];
+    for (int i = 0; i < secret.length; i++) {
+      secret[i] = (byte) (step * i + offset);
+    }
+    return new Ed25519PrivateKeyParameters(secret, 0);
+  }
+
   /**
    * Signs fixed messages with a fixed key both ways, twice, and requires identical bytes. The
    * messages cover the empty one and ones spanning several SHA-512 blocks.
    */
   private static boolean selfCheck(MethodHandle handle) {
     try {
-      byte[] secret = new byte[Ed25519PrivateKeyParameters.KEY_SIZE];
-      for (int i = 0; i < secret.length; i++) {
-        secret[i] = (byte) (31 * i + 7);
-      }
-      Ed25519PrivateKeyParameters params = new Ed25519PrivateKeyParameters(secret, 0);
+      Ed25519PrivateKeyParameters params = fixedKey(31, 7);
       SigningKey key = new SigningKey(params, true);
       byte[] text =
           "tufrepo FastEd25519 self-check: the quick brown fox jumps over the lazy dog"
@@ -407,11 +412,7 @@ public final class FastEd25519 {
      */
     private boolean selfCheck() {
       try {
-        byte[] secret = new byte[Ed25519PrivateKeyParameters.KEY_SIZE];
-        for (int i = 0; i < secret.length; i++) {
-          secret[i] = (byte) (17 * i + 3);
-        }
-        Ed25519PrivateKeyParameters params = new Ed25519PrivateKeyParameters(secret, 0);
+        Ed25519PrivateKeyParameters params = fixedKey(17, 3);
         SigningKey key = new SigningKey(params, true);
         int[] sizes = {0, 1, 7, 8, 31, 32, 47, 48, 63, 64, 79, 80, 95, 96, 97, 111, 112, 200, 300};
         byte[] text = new byte[320];
