@@ -178,8 +178,9 @@ public record ServerConfig(
   /**
    * The signing threads the engine gets: {@link #signingThreads} when set, otherwise one fewer than
    * the processors, at least one. At 500 requests/s on 2 cores, two signing threads kept both cores
-   * busy during each publish, and requests waited for them: request p99 86-110 ms against 46 ms
-   * with one (benchmarks/RESULTS.md, 11-27). A publish then signs on one core fewer.
+   * busy during each publish, and requests waited for them: in interleaved runs, request p99 86.6
+   * and 110.1 ms with two against 45.6 and 29.9 ms with one (benchmarks/RESULTS.md, 11-27, with the
+   * later runs on a stalling host). A publish then signs on one core fewer.
    */
   public int effectiveSigningThreads() {
     return signingThreads > 0

@@ -136,6 +136,7 @@ public final class FastEd25519 {
    * curve arithmetic stays one signature at a time), so messages of similar lengths should come
    * together. A group whose signing throws is signed again one message at a time.
    *
+   * @throws IllegalArgumentException if the three arrays differ in length
    * @throws IndexOutOfBoundsException if a range is not inside its array
    */
   public static byte[][] signAll(SigningKey key, byte[][] messages, int[] offsets, int[] lengths) {
