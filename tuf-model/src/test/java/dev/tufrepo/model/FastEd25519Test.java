@@ -70,6 +70,17 @@ class FastEd25519Test {
   }
 
   @Test
+  void signAll_with512BitVectors_computesTheCurveStepInLanesToo() {
+    // with AVX-512 the [r]B of a whole group is computed at once (Ed25519BaseLanes); the random
+    // batches below then check its signatures against BouncyCastle's
+    if (jdk.incubator.vector.LongVector.SPECIES_PREFERRED.length() >= 8) {
+      assertTrue(FastEd25519.curveLanes());
+    } else {
+      assertFalse(FastEd25519.curveLanes());
+    }
+  }
+
+  @Test
   void signAll_randomBatches_signLikeBouncyCastle() throws Exception {
     Random random = new Random(8032);
     for (int batch = 0; batch < 60; batch++) {

@@ -27,13 +27,17 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * int)} is used. Ed25519 signatures are deterministic, so both paths give the same bytes.
  *
  * <p>{@link #signAll} signs several messages together: their SHA-512 passes run side by side in the
- * lanes of a vector ({@link Sha512Lanes}, through the incubating Vector API), and the steps between
- * the two passes are BouncyCastle's private ones, called through method handles looked up and
- * self-checked like {@code implSign}. It needs the JVM started with {@code --add-modules
- * jdk.incubator.vector} (the {@code tufrepo} script does so) and vectors of at least four 64-bit
- * lanes; otherwise, or with {@code -Dtufrepo.ed25519.lanes=false}, it signs one message at a time.
- * On the 2-core Intel Xeon guest of 2026-11-27, eight bins of 8-9.5 kB took 96-106 us a signature
- * that way against 134-144 us one at a time.
+ * lanes of a vector ({@link Sha512Lanes}, through the incubating Vector API). With 512-bit vectors
+ * the fixed-base multiplication {@code R = [r]B} of eight signatures runs side by side too ({@link
+ * Ed25519BaseLanes}); otherwise, and for the other steps between the two passes, BouncyCastle's
+ * private ones are called through method handles looked up and self-checked like {@code implSign}.
+ * It needs the JVM started with {@code --add-modules jdk.incubator.vector} (the {@code tufrepo}
+ * script does so) and vectors of at least four 64-bit lanes; otherwise, or with {@code
+ * -Dtufrepo.ed25519.lanes=false}, it signs one message at a time. On the 2-core Intel Xeon guest of
+ * 2026-11-27, eight bins of 8-9.5 kB took 96-106 us a signature with the hashing in lanes against
+ * 134-144 us one at a time; with {@code [r]B} in lanes too, a 700-byte bin took 22 us a signature
+ * against 41 us with BouncyCastle's, and a publish of 1,000 targets into 1 M took a third less of
+ * the signing threads' CPU ({@code -Dtufrepo.ed25519.curveLanes=false} turns that part off).
  *
  * <p>Verification is not done here: BouncyCastle's private {@code implVerify} creates its digest
  * itself and takes none, so there is no equivalent seam.
@@ -59,6 +63,13 @@ public final class FastEd25519 {
    * ({@link #signAll}).
    */
   public static final String LANES_PROPERTY = "tufrepo.ed25519.lanes";
+
+  /**
+   * Set to {@code false} to keep the SHA-512 lanes of {@link #signAll} but compute each {@code
+   * [r]B} with BouncyCastle, one signature at a time, instead of a group at once ({@link
+   * Ed25519BaseLanes}, with 512-bit vectors).
+   */
+  public static final String CURVE_LANES_PROPERTY = "tufrepo.ed25519.curveLanes";
 
   private FastEd25519() {}
 
@@ -130,10 +141,19 @@ public final class FastEd25519 {
   }
 
   /**
+   * True when {@link #signAll} also computes the {@code [r]B} of a group of signatures at once
+   * ({@link Ed25519BaseLanes}: 512-bit vectors, its self-check passed, {@value
+   * #CURVE_LANES_PROPERTY} not {@code false}); false when BouncyCastle computes each.
+   */
+  public static boolean curveLanes() {
+    return Lanes.BATCH != null && Lanes.BATCH.curveLanes();
+  }
+
+  /**
    * The Ed25519 signatures of {@code messages[i][offsets[i], offsets[i]+lengths[i])}, in order: the
    * same bytes as {@link #sign} gives for each. Where {@link #lanes()} is more than 1, the two
-   * SHA-512 passes of up to that many signatures run at once, one message per lane of a vector (the
-   * curve arithmetic stays one signature at a time), so messages of similar lengths should come
+   * SHA-512 passes of up to that many signatures run at once, one message per lane of a vector (and
+   * with {@link #curveLanes()} their {@code [r]B} too), so messages of similar lengths should come
    * together. A group whose signing throws is signed again one message at a time.
    *
    * @throws IllegalArgumentException if the three arrays differ in length
@@ -295,13 +315,26 @@ public final class FastEd25519 {
   }
 
   /**
-   * Signing several messages at once: their SHA-512 passes in {@link Sha512Lanes}, the rest through
-   * the private BouncyCastle steps that {@code implSign} runs between its two digests ({@code
+   * Signing several messages at once: their SHA-512 passes in {@link Sha512Lanes}, their {@code
+   * [r]B} in {@link Ed25519BaseLanes} where that is in use, the rest through the private
+   * BouncyCastle steps that {@code implSign} runs between its two digests ({@code
    * Scalar25519.reduce512}, {@code Ed25519.scalarMultBaseEncoded} and {@code Ed25519.calculateS},
    * in BouncyCastle 1.83). Checked at class initialization like {@link #IMPL_SIGN}: a batch of
-   * messages whose lengths put the padding at every block edge must give the public API's bytes.
+   * messages whose lengths put the padding at every block edge must give the public API's bytes,
+   * and then one group with {@link Ed25519BaseLanes} (if that fails, BouncyCastle's is used).
    */
   private static final class Lanes {
+    /**
+     * Message lengths whose padding, after either head (32 and 64 bytes), ends at and around each
+     * edge of a SHA-512 block.
+     */
+    private static final int[] SELF_CHECK_SIZES = {
+      0, 1, 7, 8, 31, 32, 47, 48, 63, 64, 79, 80, 95, 96, 97, 111, 112, 200, 300
+    };
+
+    /** One group of eight, for the curve step. */
+    private static final int[] CURVE_SELF_CHECK_SIZES = {0, 1, 47, 64, 97, 112, 200, 300};
+
     /** The batch signer, or null when it is not to be used. */
     static final Lanes BATCH = lookUp();
 
@@ -310,10 +343,25 @@ public final class FastEd25519 {
     private final MethodHandle calculateS; // (byte[32] r, byte[32] k, byte[32] s) -> byte[32]
     private final ThreadLocal<Sha512Lanes> lanes = ThreadLocal.withInitial(Sha512Lanes::new);
 
-    private Lanes(MethodHandle reduce512, MethodHandle scalarMult, MethodHandle calculateS) {
+    /** [r]B of a whole group at once, or null to take BouncyCastle's one signature at a time. */
+    private final ThreadLocal<Ed25519BaseLanes> curve;
+
+    private Lanes(
+        MethodHandle reduce512, MethodHandle scalarMult, MethodHandle calculateS, boolean curve) {
       this.reduce512 = reduce512;
       this.scalarMultBaseEncoded = scalarMult;
       this.calculateS = calculateS;
+      this.curve = curve ? ThreadLocal.withInitial(Ed25519BaseLanes::new) : null;
+    }
+
+    /** The same steps with the fixed-base multiplication of {@link Ed25519BaseLanes}. */
+    private Lanes withCurveLanes() {
+      return new Lanes(reduce512, scalarMultBaseEncoded, calculateS, true);
+    }
+
+    /** True when {@code [r]B} is computed for a group at once ({@link Ed25519BaseLanes}). */
+    boolean curveLanes() {
+      return curve != null;
     }
 
     private static Lanes lookUp() {
@@ -342,13 +390,36 @@ public final class FastEd25519 {
         mult.setAccessible(true);
         calc.setAccessible(true);
         MethodHandles.Lookup lookup = MethodHandles.lookup();
-        lanes = new Lanes(lookup.unreflect(reduce), lookup.unreflect(mult), lookup.unreflect(calc));
+        lanes =
+            new Lanes(
+                lookup.unreflect(reduce), lookup.unreflect(mult), lookup.unreflect(calc), false);
       } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
         // no Vector API (the JVM was started without --add-modules jdk.incubator.vector), narrow
         // vectors, another BouncyCastle, or its package not opened to us
         return null;
       }
-      return lanes.selfCheck() ? lanes : null;
+      if (!lanes.selfCheck(SELF_CHECK_SIZES)) {
+        return null;
+      }
+      if (!curveLanesWanted()) {
+        return lanes;
+      }
+      // the hashing is checked: one group checks the curve step (interpreted at this point, each
+      // group of eight takes tens of milliseconds)
+      Lanes withCurve = lanes.withCurveLanes();
+      return withCurve.selfCheck(CURVE_SELF_CHECK_SIZES) ? withCurve : lanes;
+    }
+
+    /** 512-bit vectors, and {@value #CURVE_LANES_PROPERTY} not {@code false}. */
+    private static boolean curveLanesWanted() {
+      if ("false".equalsIgnoreCase(System.getProperty(CURVE_LANES_PROPERTY, "true").trim())) {
+        return false;
+      }
+      try {
+        return Ed25519BaseLanes.available() && Ed25519BaseLanes.LANES >= Sha512Lanes.LANES;
+      } catch (RuntimeException | LinkageError e) {
+        return false;
+      }
     }
 
     /**
@@ -374,10 +445,19 @@ public final class FastEd25519 {
         // RFC 8032 5.1.6 steps 2-3: r = SHA-512(prefix || M) mod L, R = [r]B
         sha.digest(n, heads, 32, ms, offs, lens, digests);
         byte[][] r = new byte[n][];
+        byte[][] out = new byte[n][];
         for (int i = 0; i < n; i++) {
-          byte[] sig = new byte[Ed25519.SIGNATURE_SIZE];
           r[i] = reduce(digests, i);
-          scalarMultBaseEncoded.invokeExact(r[i], sig, 0);
+          out[i] = new byte[Ed25519.SIGNATURE_SIZE];
+        }
+        if (curve != null) {
+          curve.get().scalarMultBaseEncoded(n, r, out, 0);
+        }
+        for (int i = 0; i < n; i++) {
+          byte[] sig = out[i];
+          if (curve == null) {
+            scalarMultBaseEncoded.invokeExact(r[i], sig, 0);
+          }
           byte[] head = new byte[64];
           System.arraycopy(sig, 0, head, 0, 32);
           System.arraycopy(key.publicKey, 0, head, 32, 32);
@@ -407,15 +487,13 @@ public final class FastEd25519 {
     }
 
     /**
-     * Signs, in one batch and then one at a time through the public API, messages whose lengths
-     * with either head (32 and 64 bytes) end at and around each edge of the padding: one tail block
-     * or two, and a last block with no message bytes.
+     * Signs messages of the given lengths in groups and then one at a time through the public API,
+     * and requires the same bytes.
      */
-    private boolean selfCheck() {
+    private boolean selfCheck(int[] sizes) {
       try {
         Ed25519PrivateKeyParameters params = fixedKey(17, 3);
         SigningKey key = new SigningKey(params, true);
-        int[] sizes = {0, 1, 7, 8, 31, 32, 47, 48, 63, 64, 79, 80, 95, 96, 97, 111, 112, 200, 300};
         byte[] text = new byte[320];
         for (int i = 0; i < text.length; i++) {
           text[i] = (byte) (i * 131 + 11);
