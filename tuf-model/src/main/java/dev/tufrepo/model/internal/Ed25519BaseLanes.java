@@ -140,6 +140,7 @@ final class Ed25519BaseLanes {
       bytes[31] |= (byte) (sign << 7);
       System.arraycopy(bytes, 0, out[l], outOffset, 32);
     }
+    java.util.Arrays.fill(digits, 0L); // the secret nonces' digits do not outlive the call
   }
 
   /** The scalar in 64 signed radix-16 digits from -8 to 8, into lane {@code l} (ref10). */
