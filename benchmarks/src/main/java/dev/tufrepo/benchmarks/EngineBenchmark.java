@@ -46,10 +46,12 @@ import org.openjdk.jmh.runner.IterationType;
  * after 40 publishes it still took 35-50 ms of CPU per publish; in one run, 11 ms on average over
  * publishes 136-150, then 49 ms over 151-165 (with {@code -XX:+PrintCompilation}: mostly first-tier
  * compilations of H2's SQL parser and MVStore), and 7 ms over 166-180; after 250 about 9 ms. The
- * artifacts the warm-up adds are removed before the measurement. The 1 M publish warms up for five:
- * with {@code -Dtufrepo.bench.threadCpu=true}, the compiler threads still took 0.7-2.4 s of CPU
- * during the third and fourth, against 3.5-5 s for the whole publish, and under 0.2 s from the
- * fifth or sixth on; a service that has run publishes of any size has this code compiled.
+ * artifacts the warm-up adds are removed before the measurement. The 1 M publish warms up for
+ * seven: with {@code -Dtufrepo.bench.threadCpu=true}, the compiler threads still took 0.7-2.4 s of
+ * CPU during the third and fourth, against 3.5-5 s for the whole publish, and under 0.2 s from the
+ * fifth or sixth on; since {@code [r]B} is computed in vector lanes (more code for C2 to compile),
+ * they took 0.2-1.2 s in the sixth to eighth and 0.05-0.2 s after seven. A service that has run
+ * publishes of any size has this code compiled.
  *
  * <p>Run it through {@code benchmarks/engine.sh}, which keeps every repository until the run ends
  * ({@code -Dtufrepo.bench.keepData=true}) and then deletes them. Deleting a repository right after
@@ -217,7 +219,7 @@ public class EngineBenchmark {
   }
 
   @Benchmark
-  @Warmup(iterations = 5)
+  @Warmup(iterations = 7)
   @Measurement(iterations = 3)
   public PublishResult publishMillionInto16384Bins(MillionQueued s) {
     return s.engine.publish();

@@ -393,10 +393,17 @@ public final class RestLoadBenchmark {
         .orElse(0L);
   }
 
-  /** Milliseconds the collectors have spent, as the JVM counts them (G1: its pauses). */
+  /**
+   * Milliseconds the collectors have paused the application, as the JVM counts them: G1's and the
+   * parallel collector's beans count pauses; ZGC's and Shenandoah's "Cycles" beans count their
+   * concurrent work, which is left out (their "Pauses" beans count the pauses).
+   */
   private static long gcPauseMillis() {
     long total = 0;
     for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (gc.getName().endsWith(" Cycles")) {
+        continue;
+      }
       total += Math.max(0, gc.getCollectionTime());
     }
     return total;
