@@ -655,6 +655,8 @@ final class Ed25519BaseLanes {
   /**
    * {@code h = f^2} (mod p), or {@code 2 f^2} when {@code twice}, in lanes: ref10's {@code fe_sq}
    * and {@code fe_sq2}, generated like {@link #mul} with each cross product counted once, doubled.
+   * The carry chain is {@link #mul}'s, repeated: a shared helper would take the ten sums through
+   * memory (C2 keeps vectors in registers only within a method and the methods it inlines).
    */
   static void sqr(long[] w, int h, int f, boolean twice) {
     LongVector f0 = LongVector.fromArray(S, w, f + 0 * N);
