@@ -371,7 +371,7 @@ public final class FastEd25519 {
       }
       Lanes lanes;
       try {
-        if (Sha512Lanes.LANES < 2) {
+        if (!Sha512Lanes.available()) {
           return null;
         }
         Class<?> scalar = Class.forName("org.bouncycastle.math.ec.rfc8032.Scalar25519");

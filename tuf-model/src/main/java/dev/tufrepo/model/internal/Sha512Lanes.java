@@ -81,16 +81,22 @@ final class Sha512Lanes {
    * The largest vectors of 64-bit lanes this JVM runs in hardware, or a failure when they hold
    * fewer than 4 (SSE only, or no vector support): then the JDK's digest is faster.
    */
+  /**
+   * 512 bits with AVX-512, else 256: on narrower hardware the Vector API runs a 256-bit species in
+   * smaller instructions, correct but slower than the JDK's SHA-512 ({@link #available()}).
+   */
   private static VectorSpecies<Long> species() {
-    VectorSpecies<Long> preferred = LongVector.SPECIES_PREFERRED;
-    if (preferred.length() >= 8) {
-      return LongVector.SPECIES_512;
-    }
-    if (preferred.length() >= 4) {
-      return LongVector.SPECIES_256;
-    }
-    throw new UnsupportedOperationException(
-        "vectors of " + preferred.length() + " 64-bit lanes: too few for multi-lane SHA-512");
+    return LongVector.SPECIES_PREFERRED.length() >= 8
+        ? LongVector.SPECIES_512
+        : LongVector.SPECIES_256;
+  }
+
+  /**
+   * True when this JVM's vectors hold at least four 64-bit lanes (AVX2 or AVX-512 on x86), so that
+   * hashing messages side by side is faster than one at a time.
+   */
+  static boolean available() {
+    return LongVector.SPECIES_PREFERRED.length() >= 4;
   }
 
   /**
