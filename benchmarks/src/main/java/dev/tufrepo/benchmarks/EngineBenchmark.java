@@ -50,7 +50,7 @@ import org.openjdk.jmh.runner.IterationType;
  * seven: with {@code -Dtufrepo.bench.threadCpu=true}, the compiler threads still took 0.7-2.4 s of
  * CPU during the third and fourth, against 3.5-5 s for the whole publish, and under 0.2 s from the
  * fifth or sixth on; since {@code [r]B} is computed in vector lanes (more code for C2 to compile),
- * they took 0.2-1.2 s in the sixth to eighth and 0.05-0.2 s after seven. A service that has run
+ * they took 0.2-1.2 s in the sixth to eighth and 0.04-0.34 s after seven. A service that has run
  * publishes of any size has this code compiled.
  *
  * <p>Run it through {@code benchmarks/engine.sh}, which keeps every repository until the run ends
