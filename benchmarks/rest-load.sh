@@ -27,10 +27,11 @@ cleanup() {
 }
 trap cleanup EXIT
 drop_caches
-# G1's pause goal of `./tufrepo serve` (see there; G1 is the JVM's default collector on 2 cores);
-# a collector or pause goal given as an argument wins. The Vector API module as the script resolves it.
+# G1's pause goal and the heap pre-touch of `./tufrepo serve` (see there; G1 is the JVM's default
+# collector on 2 cores); a collector or pause goal given as an argument wins. The Vector API module
+# as the script resolves it.
 benchmarks/host-speed.sh
-java -Xmx4g -XX:MaxGCPauseMillis=30 --add-modules=jdk.incubator.vector -Djava.io.tmpdir="$data" \
+java -Xmx4g -XX:MaxGCPauseMillis=30 -XX:+AlwaysPreTouch --add-modules=jdk.incubator.vector -Djava.io.tmpdir="$data" \
   -Dlogback.configurationFile=rest-adapter/src/test/resources/logback-test.xml \
   "$@" -cp "$cp" dev.tufrepo.rest.bench.RestLoadBenchmark
 benchmarks/host-speed.sh

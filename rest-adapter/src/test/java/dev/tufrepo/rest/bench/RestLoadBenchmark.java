@@ -196,6 +196,7 @@ public final class RestLoadBenchmark {
         }
         measuredFrom.set(System.nanoTime());
         publishLatencies.clear();
+        slow.clear();
         System.out.printf(Locale.ROOT, "warm-up: %d s at %d req/s, done%n", warmup, rate);
       }
       deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -311,6 +312,18 @@ public final class RestLoadBenchmark {
           "measured window: JVM uptime %.3f s to %.3f s%n",
           uptimeAtStart,
           uptimeAtStart + elapsed);
+      if (SLOW_NANOS < Long.MAX_VALUE) {
+        // when the slow requests were due, to set beside a GC log and the publish trace
+        List<long[]> late = new ArrayList<>(slow);
+        late.sort(java.util.Comparator.comparingLong(a -> a[0]));
+        StringBuilder line = new StringBuilder("slow requests (due at JVM uptime s: latency ms):");
+        for (long[] r : late) {
+          line.append(
+              String.format(
+                  Locale.ROOT, " %.3f:%.0f", uptimeAtStart + (r[0] - start) / 1e9, r[1] / 1e6));
+        }
+        System.out.println(line);
+      }
     } finally {
       // about 2 GB of metadata and state per run
       try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
@@ -318,6 +331,14 @@ public final class RestLoadBenchmark {
       }
     }
   }
+
+  /** Requests at least this late are listed with when they were due ({@code -DslowMs}). */
+  private static final long SLOW_NANOS =
+      Long.getLong("slowMs") == null
+          ? Long.MAX_VALUE
+          : TimeUnit.MILLISECONDS.toNanos(Long.getLong("slowMs"));
+
+  private static final ConcurrentLinkedQueue<long[]> slow = new ConcurrentLinkedQueue<>();
 
   /** Sends requests at {@code rate} per second until {@code deadline}, then waits for all. */
   private static void openLoop(
@@ -356,6 +377,9 @@ public final class RestLoadBenchmark {
             long now = System.nanoTime();
             inFlight.release();
             latencies.add(now - due);
+            if (now - due >= SLOW_NANOS) {
+              slow.add(new long[] {due, now - due});
+            }
             if (failure != null || status != 202) {
               errors.incrementAndGet();
             } else if (n % sampleEvery == 0) {
