@@ -48,7 +48,9 @@ final class ServeCommand extends Cmd {
         "Any other server setting, e.g. --set group-commit-ms=200 --set auth-tokens=t=*;",
         "retention: --set retention-keep=N (0 = off) retention-min-age=7d retention-interval=1h;",
         "--set offline-expiry-warning=30d (0 = off) warns before root or an offline role expires;",
-        "--set signing-threads=N (default: one fewer than the processors, at least 1)."
+        "--set signing-threads=N (default: one fewer than the processors, at least 1);",
+        "--set early-write-back-bytes=N starts the disk on a publish's files every N bytes",
+        "(default 0 = at the commit only: early flushes delay the 202s of concurrent requests)."
       })
   Map<String, String> settings = new LinkedHashMap<>();
 

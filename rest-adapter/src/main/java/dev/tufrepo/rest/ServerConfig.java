@@ -47,6 +47,12 @@ import java.util.TreeSet;
  * @param signingThreads threads that sign bins during a publish; 0 (the default) means one fewer
  *     than the processors, at least one, which leaves a core for the requests (see {@link
  *     #effectiveSigningThreads})
+ * @param earlyWriteBackBytes how much of a publish the metadata store writes between background
+ *     {@code syncfs} calls that start the disk early (0, the default, for none: the commit's own
+ *     {@code syncfs} writes everything). Each of those calls also flushes the disk that the queue
+ *     log's {@code fdatasync} waits on, so under a steady stream of requests they delay the 202s; a
+ *     server that publishes large batches rarely may want 1 MiB (the engine's default), which
+ *     shortened a 9 MB publish by a quarter (benchmarks/RESULTS.md, 11-26 and 11-27)
  */
 public record ServerConfig(
     String host,
@@ -71,7 +77,8 @@ public record ServerConfig(
     Duration retentionMinAge,
     Duration retentionInterval,
     Duration offlineExpiryWarning,
-    int signingThreads) {
+    int signingThreads,
+    long earlyWriteBackBytes) {
 
   public static final String LOCAL_STORAGE = "LocalStorage";
   public static final String LOCAL_KEY_VAULT = "LocalKeyVault";
@@ -110,7 +117,8 @@ public record ServerConfig(
           new Setting("retention-min-age", List.of("TUFREPO_RETENTION_MIN_AGE"), "7d"),
           new Setting("retention-interval", List.of("TUFREPO_RETENTION_INTERVAL"), "1h"),
           new Setting("offline-expiry-warning", List.of("TUFREPO_OFFLINE_EXPIRY_WARNING"), "30d"),
-          new Setting("signing-threads", List.of("TUFREPO_SIGNING_THREADS"), "0"));
+          new Setting("signing-threads", List.of("TUFREPO_SIGNING_THREADS"), "0"),
+          new Setting("early-write-back-bytes", List.of("TUFREPO_EARLY_WRITE_BACK_BYTES"), "0"));
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
@@ -173,6 +181,10 @@ public record ServerConfig(
     if (signingThreads < 0 || signingThreads > 1024) {
       throw invalid("signing-threads", "must be 0 (automatic) to 1024, not " + signingThreads);
     }
+    if (earlyWriteBackBytes < 0) {
+      throw invalid(
+          "early-write-back-bytes", "must be 0 (none) or more, not " + earlyWriteBackBytes);
+    }
   }
 
   /**
@@ -221,7 +233,8 @@ public record ServerConfig(
         .fsync(fsync)
         .retention(retentionKeep, retentionMinAge, retentionInterval)
         .offlineExpiryWarning(offlineExpiryWarning)
-        .signingThreads(signingThreads);
+        .signingThreads(signingThreads)
+        .earlyWriteBackBytes(earlyWriteBackBytes);
   }
 
   /** The defaults, as {@link #resolve} gives them with no flags and no environment. */
@@ -285,6 +298,7 @@ public record ServerConfig(
         duration(v, "retention-interval"));
     b.offlineExpiryWarning(duration(v, "offline-expiry-warning"));
     b.signingThreads((int) number(v, "signing-threads"));
+    b.earlyWriteBackBytes(number(v, "early-write-back-bytes"));
     return b.build();
   }
 
@@ -400,6 +414,7 @@ public record ServerConfig(
             + (signingThreads > 0
                 ? Integer.toString(signingThreads)
                 : "auto (" + effectiveSigningThreads() + ")"));
+    lines.add("early-write-back-bytes=" + earlyWriteBackBytes);
     return String.join("\n", lines);
   }
 
@@ -442,6 +457,7 @@ public record ServerConfig(
     private Duration retentionInterval = Duration.ofHours(1);
     private Duration offlineExpiryWarning = Duration.ofDays(30);
     private int signingThreads;
+    private long earlyWriteBackBytes;
 
     Builder() {}
 
@@ -546,13 +562,19 @@ public record ServerConfig(
       return this;
     }
 
-    /** The window of the offline-role expiry warning (0 = off). */
     /** Threads that sign bins; 0 (the default) for one fewer than the processors, at least 1. */
     public Builder signingThreads(int v) {
       signingThreads = v;
       return this;
     }
 
+    /** Bytes of a publish between background {@code syncfs} calls; 0 (the default) for none. */
+    public Builder earlyWriteBackBytes(long v) {
+      earlyWriteBackBytes = v;
+      return this;
+    }
+
+    /** The window of the offline-role expiry warning (0 = off). */
     public Builder offlineExpiryWarning(Duration v) {
       offlineExpiryWarning = v;
       return this;
@@ -582,7 +604,8 @@ public record ServerConfig(
           retentionMinAge,
           retentionInterval,
           offlineExpiryWarning,
-          signingThreads);
+          signingThreads,
+          earlyWriteBackBytes);
     }
   }
 }

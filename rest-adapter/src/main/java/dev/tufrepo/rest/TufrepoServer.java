@@ -94,7 +94,11 @@ public final class TufrepoServer implements AutoCloseable {
       for (java.nio.file.Path d : List.of(c.metadataDir(), c.stateDir(), c.keyDir())) {
         Files.createDirectories(d);
       }
-      metadataStore = FileSystemMetadataStore.builder(c.metadataDir()).fsync(c.fsync()).build();
+      metadataStore =
+          FileSystemMetadataStore.builder(c.metadataDir())
+              .fsync(c.fsync())
+              .earlyWriteBackBytes(c.earlyWriteBackBytes())
+              .build();
       opened.add(metadataStore);
       stateStore = QueueLogStateStore.h2(c.stateDir(), c.fsync());
       opened.add(stateStore);
@@ -215,7 +219,7 @@ public final class TufrepoServer implements AutoCloseable {
   public static TufrepoServer start(ServerConfig config) {
     LOG.info("starting tufrepo with\n{}", config.describe());
     TufrepoServer s = new TufrepoServer(config);
-    LOG.info("tufrepo listening on {}", s.baseUri());
+    LOG.info("tufrepo listening on {}; {}", s.baseUri(), s.metadataStore);
     return s;
   }
 

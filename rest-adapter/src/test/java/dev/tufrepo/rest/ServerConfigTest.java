@@ -103,6 +103,33 @@ class ServerConfigTest {
   }
 
   @Test
+  void earlyWriteBackBytes_offByDefault_andCanBeSet() {
+    ServerConfig byDefault = ServerConfig.defaults();
+    assertEquals(0, byDefault.earlyWriteBackBytes());
+    assertTrue(byDefault.describe().contains("early-write-back-bytes=0"), byDefault.describe());
+
+    ServerConfig set =
+        ServerConfig.resolve(
+            Map.of("early-write-back-bytes", "1048576"),
+            Map.of("TUFREPO_EARLY_WRITE_BACK_BYTES", "4096"));
+    assertEquals(1048576, set.earlyWriteBackBytes());
+    assertEquals(
+        4096,
+        ServerConfig.resolve(Map.of(), Map.of("TUFREPO_EARLY_WRITE_BACK_BYTES", "4096"))
+            .earlyWriteBackBytes());
+    assertEquals(1048576, set.toBuilder().build().earlyWriteBackBytes());
+
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ServerConfig.resolve(Map.of("early-write-back-bytes", "-1"), Map.of()));
+    assertEquals(
+        "setting early-write-back-bytes (--early-write-back-bytes /"
+            + " TUFREPO_EARLY_WRITE_BACK_BYTES): must be 0 (none) or more, not -1",
+        e.getMessage());
+  }
+
+  @Test
   void describe_redactsTokens() {
     ServerConfig c =
         ServerConfig.resolve(

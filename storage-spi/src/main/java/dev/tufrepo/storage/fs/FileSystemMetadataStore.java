@@ -569,7 +569,11 @@ public final class FileSystemMetadataStore implements MetadataStore {
     if (barrier == null) {
       how = "fsync off";
     } else if (barrier == Durability.SYNCFS) {
-      how = "one syncfs per group";
+      how =
+          "one syncfs per group"
+              + (writeBackBytes > 0
+                  ? ", early write-back every " + writeBackBytes + " bytes"
+                  : ", no early write-back");
     } else {
       how = "force each file" + (givenExecutor == null ? " on " + forceThreads + " threads" : "");
     }
@@ -660,9 +664,11 @@ public final class FileSystemMetadataStore implements MetadataStore {
      * 16,384 bins writes about 9 MB; its barrier waited 29-32 ms for the disk at the median with a
      * threshold of 64 MiB (no early write-back at that size) against 1-2 ms with 1 MiB, and the
      * publish took 207-230 ms against 135-156 ms, runs interleaved. A publish of 16,384 bins (140
-     * MB) took as long with either. Under REST load the queue's {@code fdatasync} calls may wait
-     * behind an early {@code syncfs}; four interleaved runs at 500 requests/s showed no difference
-     * beyond the noise of a saturated host.
+     * MB) took as long with either. But each early {@code syncfs} also flushes the disk that other
+     * writers' {@code fdatasync} calls wait on: beside the REST service's queue log at 500
+     * requests/s (a publish of about 10 MB every 250 ms), requests acknowledged behind one took
+     * 40-90 ms, and the request p99 was 36-44 ms with 1 MiB against 22-29 ms with none, runs
+     * interleaved on a fast host. The server therefore turns it off by default.
      */
     public Builder earlyWriteBackBytes(long bytes) {
       if (bytes < 0) {

@@ -255,6 +255,7 @@ class FileSystemDurabilityTest {
         written.putAll(writeGroup(store, round, 200)); // 1.6 MB each: many thresholds crossed
       }
       assertTrue(store.writeBacksStarted() >= 10, "started " + store.writeBacksStarted());
+      assertTrue(store.toString().contains("early write-back every 65536 bytes"), store.toString());
       for (Map.Entry<String, byte[]> e : written.entrySet()) {
         assertArrayEquals(e.getValue(), store.read(e.getKey()).orElseThrow(), e.getKey());
       }
@@ -281,6 +282,7 @@ class FileSystemDurabilityTest {
             .build()) {
       writeGroup(off, 2, 200);
       assertEquals(0, off.writeBacksStarted());
+      assertTrue(off.toString().contains("no early write-back"), off.toString());
     }
   }
 
