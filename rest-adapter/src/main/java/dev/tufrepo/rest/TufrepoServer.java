@@ -223,6 +223,11 @@ public final class TufrepoServer implements AutoCloseable {
     return s;
   }
 
+  /** The store the published metadata goes to (tests: how it makes files durable). */
+  MetadataStore metadataStore() {
+    return metadataStore;
+  }
+
   public int port() {
     return port;
   }
