@@ -3,6 +3,8 @@
 # request, into a repository of 1 M targets in 16,384 bins with group commit on.
 # Usage: benchmarks/rest-load.sh [-Dtargets=1000000 -Dbins=16384 -Dclients=32 -Dseconds=30 ...]
 # Open loop (fixed arrival rate, latency counted from when each request was due): -Drate=500
+# -DslowMs=25 lists the requests at least that late with the JVM uptime they were due at (set them
+# beside -Xlog:gc*:file=gc.log:uptime and -Dtufrepo.trace=true). Extra JVM options pass through.
 # Traffic goes to 127.0.0.1 only; the run stops by itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
