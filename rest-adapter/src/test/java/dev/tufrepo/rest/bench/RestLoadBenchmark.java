@@ -36,8 +36,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * whatever the server does, and its latency counts from when it was due; it is preceded by {@code
  * -Dwarmup} seconds (60) of the same load that are not measured; its POSTs go over {@code
  * -Dconnections} (64) keep-alive connections of {@link RawHttpPool}. {@code -DsigningThreads} sets
- * the server's {@code signing-threads} (default 0: one fewer than the processors). Run with {@code
- * benchmarks/rest-load.sh}. Traffic goes to 127.0.0.1 only and stops by itself.
+ * the server's {@code signing-threads} (default 0: one fewer than the processors), {@code
+ * -DearlyWriteBackBytes} its {@code early-write-back-bytes} (default 0), and {@code -DslowMs} lists
+ * the requests at least that late. Run with {@code benchmarks/rest-load.sh}. Traffic goes to
+ * 127.0.0.1 only and stops by itself.
  */
 public final class RestLoadBenchmark {
   public static void main(String[] args) throws Exception {
@@ -52,6 +54,7 @@ public final class RestLoadBenchmark {
     int warmup = Integer.getInteger("warmup", 60);
     long pollMs = Long.getLong("pollMs", 20);
     int signingThreads = Integer.getInteger("signingThreads", 0);
+    long earlyWriteBackBytes = Long.getLong("earlyWriteBackBytes", 0L);
     System.out.println("fsync=" + System.getProperty("fsync", "true"));
     Path dir = Files.createTempDirectory("tufrepo-load");
     System.out.printf(
@@ -75,6 +78,7 @@ public final class RestLoadBenchmark {
                 .refreshInterval(Duration.ZERO)
                 .fsync(Boolean.parseBoolean(System.getProperty("fsync", "true")))
                 .signingThreads(signingThreads)
+                .earlyWriteBackBytes(earlyWriteBackBytes)
                 .build())) {
       HttpClient http =
           HttpClient.newBuilder()
