@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a command with N busy loops beside it, to see what a benchmark does when a slower or shared
 # host leaves it less CPU than the machine has. Each loop is one process spinning at the same
-# priority as the command, started before it and killed when it ends (also on Ctrl-C or failure);
+# priority as the command, started before it and stopped when it ends (also on Ctrl-C or failure);
 # the command's exit status is kept. On the 2-core guests of 2026-11-27, one loop took up to half
 # of the CPU, about what a host that steals 30-50% does.
 # Usage: benchmarks/busy.sh N COMMAND [ARGS...]
@@ -15,13 +15,7 @@ fi
 loops=$1
 shift
 pids=()
-cmd=
 stop() {
-  if [[ -n $cmd ]]; then
-    kill "$cmd" 2>/dev/null || true # only when interrupted: the command has ended otherwise
-    wait "$cmd" 2>/dev/null || true
-    cmd=
-  fi
   if ((${#pids[@]} > 0)); then
     kill "${pids[@]}" 2>/dev/null || true
     wait "${pids[@]}" 2>/dev/null || true
@@ -30,18 +24,15 @@ stop() {
   pids=()
 }
 trap stop EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+script=$$
 for ((i = 0; i < loops; i++)); do
-  # a subshell spinning on a builtin: nothing to install, and its PID is the spinning process
-  (while :; do :; done) &
+  # a subshell spinning on builtins (nothing to install); it also ends by itself within a fraction
+  # of a second once this script is gone, however the script ended (kill -9 included)
+  (while kill -0 "$script" 2>/dev/null; do for ((j = 0; j < 200000; j++)); do :; done; done) &
   pids+=("$!")
 done
 echo "busy.sh: $loops busy loop(s) running beside: $*" >&2
-# the command runs as a job so that a signal to this script stops the loops (and it) at once
-"$@" &
-cmd=$!
+# in the foreground, as if run alone: Ctrl-C reaches the command, which cleans up as it does
 status=0
-wait "$cmd" || status=$?
-cmd=
+"$@" || status=$?
 exit "$status"
