@@ -21,7 +21,6 @@ stop() {
     wait "${pids[@]}" 2>/dev/null || true
     echo "busy.sh: busy loops stopped" >&2
   fi
-  pids=()
 }
 trap stop EXIT
 script=$$
@@ -32,7 +31,6 @@ for ((i = 0; i < loops; i++)); do
   pids+=("$!")
 done
 echo "busy.sh: $loops busy loop(s) running beside: $*" >&2
-# in the foreground, as if run alone: Ctrl-C reaches the command, which cleans up as it does
-status=0
-"$@" || status=$?
-exit "$status"
+# in the foreground, as if run alone: Ctrl-C reaches the command, which cleans up as it does; its
+# exit status is this script's (set -e), and the trap stops the loops either way
+"$@"
