@@ -49,26 +49,14 @@ class ServerConfigTest {
 
   @Test
   void invalidValues_nameTheSetting() {
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> ServerConfig.resolve(Map.of(), Map.of("TUFREPO_PORT", "eighty")));
-    assertTrue(e.getMessage().startsWith("setting port"), e.getMessage());
-    e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> ServerConfig.resolve(Map.of(), Map.of("RSTUF_STORAGE_BACKEND", "S3")));
-    assertTrue(e.getMessage().contains("RSTUF_STORAGE_BACKEND"), e.getMessage());
-    e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> ServerConfig.resolve(Map.of("prot", "1"), Map.of()));
-    assertTrue(e.getMessage().contains("--prot"), e.getMessage());
-    e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> ServerConfig.resolve(Map.of("serve-metadata", "perhaps"), Map.of()));
-    assertTrue(e.getMessage().startsWith("setting serve-metadata"), e.getMessage());
+    String message = rejection(Map.of(), Map.of("TUFREPO_PORT", "eighty"));
+    assertTrue(message.startsWith("setting port"), message);
+    message = rejection(Map.of(), Map.of("RSTUF_STORAGE_BACKEND", "S3"));
+    assertTrue(message.contains("RSTUF_STORAGE_BACKEND"), message);
+    message = rejection(Map.of("prot", "1"), Map.of());
+    assertTrue(message.contains("--prot"), message);
+    message = rejection(Map.of("serve-metadata", "perhaps"), Map.of());
+    assertTrue(message.startsWith("setting serve-metadata"), message);
   }
 
   @Test
@@ -92,14 +80,11 @@ class ServerConfigTest {
     assertTrue(set.describe().contains("signing-threads=3"), set.describe());
     assertEquals(3, set.toBuilder().build().signingThreads());
 
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> ServerConfig.resolve(Map.of("signing-threads", "-1"), Map.of()));
+    String message = rejection(Map.of("signing-threads", "-1"), Map.of());
     assertEquals(
         "setting signing-threads (--signing-threads / TUFREPO_SIGNING_THREADS): must be 0"
             + " (automatic) to 1024, not -1",
-        e.getMessage());
+        message);
   }
 
   @Test
@@ -119,14 +104,11 @@ class ServerConfigTest {
             .earlyWriteBackBytes());
     assertEquals(1048576, set.toBuilder().build().earlyWriteBackBytes());
 
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> ServerConfig.resolve(Map.of("early-write-back-bytes", "-1"), Map.of()));
+    String message = rejection(Map.of("early-write-back-bytes", "-1"), Map.of());
     assertEquals(
         "setting early-write-back-bytes (--early-write-back-bytes /"
             + " TUFREPO_EARLY_WRITE_BACK_BYTES): must be 0 (none) or more, not -1",
-        e.getMessage());
+        message);
   }
 
   @Test
@@ -139,5 +121,11 @@ class ServerConfigTest {
     assertFalse(c.describe().contains("very-secret"), c.describe());
     assertFalse(c.toString().contains("very-secret"));
     assertTrue(c.describe().contains("auth-tokens=***=artifacts:write,read"), c.describe());
+  }
+
+  /** The message of the exception with which {@code resolve(options, env)} rejects its input. */
+  private static String rejection(Map<String, String> options, Map<String, String> env) {
+    return assertThrows(IllegalArgumentException.class, () -> ServerConfig.resolve(options, env))
+        .getMessage();
   }
 }
